@@ -1,0 +1,66 @@
+// A small method + path router: `/v1/apps/:appId/notifications/:id` patterns, params decoded.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export interface RequestContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  params: Record<string, string>;
+  url: URL;
+}
+
+export type Handler = (ctx: RequestContext) => Promise<void> | void;
+
+interface Route {
+  method: string;
+  parts: string[];
+  handler: Handler;
+}
+
+export type Match = { kind: 'found'; handler: Handler; params: Record<string, string> } | { kind: 'not_found' } | { kind: 'method_not_allowed' };
+
+export class Router {
+  private readonly routes: Route[] = [];
+
+  on(method: string, pattern: string, handler: Handler): this {
+    this.routes.push({ method, parts: pattern.split('/').filter(Boolean), handler });
+    return this;
+  }
+
+  match(method: string, pathname: string): Match {
+    const segments = pathname.split('/').filter(Boolean);
+    let pathMatched = false;
+    for (const route of this.routes) {
+      const params = matchParts(route.parts, segments);
+      if (!params) continue;
+      pathMatched = true;
+      if (route.method === method || (method === 'HEAD' && route.method === 'GET')) return { kind: 'found', handler: route.handler, params };
+    }
+    return pathMatched ? { kind: 'method_not_allowed' } : { kind: 'not_found' };
+  }
+}
+
+function matchParts(parts: string[], segments: string[]): Record<string, string> | null {
+  const last = parts[parts.length - 1];
+  const wildcard = last === '*';
+  if (wildcard ? segments.length < parts.length - 1 : parts.length !== segments.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (part === '*') {
+      params['*'] = segments.slice(i).map(safeDecode).join('/');
+      return params;
+    }
+    const seg = segments[i]!;
+    if (part.startsWith(':')) params[part.slice(1)] = safeDecode(seg);
+    else if (part !== seg) return null;
+  }
+  return params;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}

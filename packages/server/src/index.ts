@@ -1,0 +1,7 @@
+// @herald/server: start the gateway from a configuration.
+export { startServer, type RunningServer, type StartOptions } from './server.js';
+export { loadConfig, maskConfig, type LoadOptions } from './config/load.js';
+export { schema, type Config, type AppConfig } from './config/schema.js';
+export { HeraldConfigError } from './config/errors.js';
+export { HeraldError } from './errors.js';
+export type { Storage, AppRecord, SessionRecord } from './storage/storage.js';

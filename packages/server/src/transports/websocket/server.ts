@@ -1,0 +1,104 @@
+// WebSocket transport: upgrades on /v1/ws, one NativeConnection per socket, one heartbeat sweep for all.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CloseCode } from '@herald/protocol';
+import type { Outlet } from '../../core/outlet.js';
+import type { Delivery } from '../../core/delivery.js';
+import type { Sessions } from '../../core/sessions.js';
+import { NativeConnection, type NativeConnectionHooks } from '../../protocols/native/connection.js';
+
+export interface WebSocketTransportOptions {
+  maxFrameBytes: number;
+  heartbeatMs: number;
+  sendBufferBytes: number;
+}
+
+class WebSocketOutlet implements Outlet {
+  readonly transport = 'websocket' as const;
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly maxBuffered: number,
+  ) {}
+
+  send(frame: string): void {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    if (this.socket.bufferedAmount > this.maxBuffered) {
+      // The inbox keeps everything this client missed; it gets it again when it reconnects.
+      this.close(CloseCode.SlowConsumer, 'slow consumer');
+      return;
+    }
+    this.socket.send(frame);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) this.socket.close(code, reason);
+  }
+}
+
+export class WebSocketTransport {
+  private readonly wss: WebSocketServer;
+  private readonly connections = new Map<WebSocket, NativeConnection>();
+  private readonly sweep: NodeJS.Timeout;
+
+  constructor(
+    private readonly sessions: Sessions,
+    private readonly delivery: Delivery,
+    private readonly hooks: NativeConnectionHooks,
+    private readonly options: WebSocketTransportOptions,
+  ) {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes, perMessageDeflate: false, clientTracking: false });
+    this.sweep = setInterval(() => this.heartbeat(), options.heartbeatMs);
+    this.sweep.unref();
+  }
+
+  get size(): number {
+    return this.connections.size;
+  }
+
+  /** Takes over an HTTP upgrade request for the native endpoint. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+  }
+
+  private accept(ws: WebSocket): void {
+    const outlet = new WebSocketOutlet(ws, this.options.sendBufferBytes);
+    const conn = new NativeConnection(outlet, this.sessions, this.delivery, this.hooks);
+    this.connections.set(ws, conn);
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) {
+        this.hooks.onRefused('protocol_error', 'binary frames are not part of the protocol');
+        ws.send('{"op":"error","code":"protocol_error","message":"binary frames are not part of the protocol"}');
+        return;
+      }
+      conn.receive(data.toString());
+    });
+    ws.on('close', () => {
+      this.connections.delete(ws);
+      conn.closed();
+    });
+    ws.on('error', (err) => {
+      // ws reports oversized or malformed frames here and then closes the socket (1009/1002).
+      this.hooks.onRefused('protocol_error', err.message);
+    });
+  }
+
+  /** One timer for every connection: ping the quiet ones, close those silent for two intervals. */
+  private heartbeat(): void {
+    for (const [ws, conn] of this.connections) {
+      if (!conn.alive) {
+        ws.close(CloseCode.HeartbeatTimeout, 'heartbeat timeout');
+        continue;
+      }
+      conn.alive = false;
+      if (ws.readyState === ws.OPEN) ws.send('{"op":"ping"}');
+    }
+  }
+
+  /** Closes every connection with `code` (shutdown: "reconnect now") and stops the heartbeat. */
+  close(code: number, reason: string): void {
+    clearInterval(this.sweep);
+    for (const ws of this.connections.keys()) ws.close(code, reason);
+    this.wss.close();
+  }
+}
