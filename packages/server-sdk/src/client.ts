@@ -108,11 +108,12 @@ export class Herald {
   async #call(method: string, path: string, body?: unknown): Promise<{ status: number; data: unknown }> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.#secret}`, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const what = `${method} ${path}`;
+    const url = this.#appUrl + path;
+    const what = `${method} ${url}`;
     let status: number;
     let text: string;
     try {
-      const res = await this.#fetch(this.#appUrl + path, {
+      const res = await this.#fetch(url, {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
