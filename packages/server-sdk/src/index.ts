@@ -1,0 +1,11 @@
+// @herald/server-sdk: publish notifications, manage sessions and mint connection tokens from an application backend.
+export { Herald, type HeraldOptions, type SessionInfo } from './client.js';
+export { HeraldApiError, type HeraldApiErrorCode } from './errors.js';
+export { createConnectionToken, DEFAULT_TOKEN_TTL, type TokenOptions, type TokenSigner } from './tokens.js';
+export type {
+  BatchItemResult,
+  NotificationStatus,
+  PublishRequest,
+  PublishResult,
+  Target,
+} from '@herald/protocol';

@@ -1,0 +1,32 @@
+// Tests of the secret helpers: comparison, generation, hashing.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { hashSecret, newSecret, safeEqual } from './secrets.js';
+
+describe('secrets', () => {
+  it('safeEqual is true only for identical strings, whatever their lengths', () => {
+    assert.equal(safeEqual('abc', 'abc'), true);
+    assert.equal(safeEqual('', ''), true);
+    assert.equal(safeEqual('abc', 'abd'), false);
+    assert.equal(safeEqual('abc', 'abcd'), false);
+    assert.equal(safeEqual('', 'a'), false);
+    assert.equal(safeEqual('é', 'e\u0301'), false);
+  });
+
+  it('newSecret gives base64url text of the requested number of random bytes', () => {
+    const s = newSecret();
+    assert.match(s, /^[A-Za-z0-9_-]+$/);
+    assert.equal(Buffer.from(s, 'base64url').length, 32);
+    assert.equal(Buffer.from(newSecret(16), 'base64url').length, 16);
+    assert.notEqual(newSecret(), newSecret());
+  });
+
+  it('newSecret refuses a size that is not a positive integer', () => {
+    for (const bytes of [0, -1, 1.5, Number.NaN, 4096]) assert.throws(() => newSecret(bytes), RangeError, String(bytes));
+  });
+
+  it('hashSecret is the SHA-256 hex digest', () => {
+    assert.equal(hashSecret('abc'), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    assert.notEqual(hashSecret('abc'), hashSecret('abd'));
+  });
+});
