@@ -15,6 +15,7 @@ interface CommandEntry {
  * not load the server.
  */
 const COMMANDS: Record<string, CommandEntry> = {
+  start: { summary: 'Start the Herald server', load: () => import('./commands/start.js') },
   token: { summary: 'Print a connection token for a client', load: () => import('./commands/token.js') },
   send: { summary: 'Publish a notification through a running server', load: () => import('./commands/send.js') },
 };

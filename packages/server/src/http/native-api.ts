@@ -6,7 +6,7 @@ import type { Publisher } from '../core/publish.js';
 import type { Sessions } from '../core/sessions.js';
 import type { Delivery } from '../core/delivery.js';
 import type { SessionRecord, Storage } from '../storage/storage.js';
-import { signConnectionToken } from '../auth/tokens.js';
+import { createConnectionToken } from '@herald/server-sdk';
 import { authenticateApp } from './auth.js';
 import { readJson, sendJson } from './body.js';
 import type { RequestContext, Router } from './router.js';
@@ -113,7 +113,7 @@ export function registerNativeApi(router: Router, deps: NativeApiDeps): void {
     if (scope !== undefined && typeof scope !== 'string') throw new HeraldError('invalid_request', 'scope must be a string');
     if (meta !== undefined && (typeof meta !== 'object' || meta === null || Array.isArray(meta))) throw new HeraldError('invalid_request', 'meta must be an object');
     if (ttl !== undefined && !(Number.isInteger(ttl) && (ttl as number) > 0 && (ttl as number) <= 30 * 86400)) throw new HeraldError('invalid_request', 'ttl must be seconds, at most 30 days');
-    const token = await signConnectionToken(a, {
+    const token = await createConnectionToken({ appId: a.id, secret: a.secret }, {
       ...(user !== undefined ? { user } : {}),
       ...(scope !== undefined ? { scope } : {}),
       ...(meta !== undefined ? { meta: meta as JsonObject } : {}),
