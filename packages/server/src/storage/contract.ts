@@ -352,7 +352,7 @@ export function storageContract(name: string, factory: () => Promise<ContractHar
         await storage.markSent([]);
       });
 
-      it('does not show one app the status of another app\'s notification', async () => {
+      it('answers a status only to the notification\'s own app, with its expiry', async () => {
         await publishOk(input(note('a', 'n1'), { all: true }));
         assert.equal(await storage.getStatus('b', 'n1'), null);
         assert.equal(await storage.getStatus('a', 'missing'), null);
