@@ -1,0 +1,2 @@
+// Entry of the browser bundle (dist/herald-client.browser.js): the public API, nothing from Node.
+export * from './index.js';
