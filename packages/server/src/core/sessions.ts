@@ -68,7 +68,7 @@ export class Sessions {
     return { app, existing: null };
   }
 
-  /** Opens or resumes the session named by a hello frame and attaches the connection to it. */
+  /** Opens or resumes the session named by a hello frame, writes the welcome and attaches the connection (replay starts). */
   async open(hello: HelloFrame, outlet: Outlet): Promise<OpenedSession> {
     const { app, existing } = await this.appFor(hello);
     const count = this.connectionsPerApp.get(app.id) ?? 0;
@@ -108,8 +108,6 @@ export class Sessions {
     }
     await this.storage.setConnection(record.id, this.options.node, outlet.transport, now);
     this.connectionsPerApp.set(app.id, (this.connectionsPerApp.get(app.id) ?? 0) + 1);
-    const live = this.delivery.attach(record.id, app.id, outlet, record.ackedSeq);
-    for (const e of this.events) e.opened?.(record, existing !== null, outlet.transport);
     const welcome: WelcomeFrame = {
       op: 'welcome',
       session: record.id,
@@ -120,6 +118,10 @@ export class Sessions {
       heartbeat: this.options.heartbeatMs,
       acked: record.ackedSeq,
     };
+    // The welcome goes out before the first notification: attaching starts the inbox replay.
+    outlet.send(JSON.stringify(welcome));
+    const live = this.delivery.attach(record.id, app.id, outlet, record.ackedSeq);
+    for (const e of this.events) e.opened?.(record, existing !== null, outlet.transport);
     return { live, record, welcome };
   }
 

@@ -58,7 +58,6 @@ export class NativeConnection {
           }
           this.live = opened.live;
           this.state = 'open';
-          this.outlet.send(JSON.stringify(opened.welcome));
           const queued = this.early;
           this.early = [];
           for (const t of queued) this.receive(t);
