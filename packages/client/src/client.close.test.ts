@@ -71,19 +71,4 @@ describe('HeraldClient: stopping', () => {
     const second = await h.server.nextConnection();
     assert.deepEqual(await second.next(), { op: 'hello', token: 'tok-1' });
   });
-
-  it('disconnect() during the backoff wait cancels the pending reconnect', async (t) => {
-    const h = await harness(t, { backoff: { min: 80, max: 80 } });
-    h.client.connect();
-    const peer = await h.server.nextConnection();
-    await peer.nextOf('hello');
-    peer.welcome();
-    await until(() => h.client.state === State.Connected);
-    peer.terminate();
-    await until(() => h.client.state === State.Connecting);
-    h.client.disconnect();
-    await sleep(200);
-    assert.equal(h.server.connections.length, 1);
-    assert.equal(h.client.state, State.Disconnected);
-  });
 });

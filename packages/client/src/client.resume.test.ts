@@ -162,10 +162,10 @@ describe('HeraldClient: reconnect and resume', () => {
 
   it('keeps a connection whose server pings in time', async (t) => {
     const h = await harness(t);
-    const peer = await connected(h, 40);
-    const pinger = setInterval(() => peer.send({ op: 'ping' }), 20);
+    const peer = await connected(h, 150);
+    const pinger = setInterval(() => peer.send({ op: 'ping' }), 25);
     t.after(() => clearInterval(pinger));
-    await sleep(250);
+    await sleep(400);
     assert.equal(h.client.state, State.Connected);
     assert.equal(h.server.connections.length, 1);
     assert.ok(peer.received.filter((f) => f.op === 'pong').length >= 5);

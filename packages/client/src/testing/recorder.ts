@@ -14,6 +14,7 @@ export interface Recording {
   notifications: Notification[];
 }
 
+/** Starts recording `client`'s events and, through a catch-all handler, its notifications. */
 export function record(client: HeraldClient): Recording {
   const recording: Recording = { states: [], sessions: [], errors: [], seen: [], notifications: [] };
   client.on('state', (change) => recording.states.push(change));
@@ -35,6 +36,7 @@ export async function until(predicate: () => boolean, timeoutMs = 2000, what = '
   }
 }
 
+/** Resolves after `ms` milliseconds. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -7,6 +7,7 @@ import { record } from './recorder.js';
 import type { Recording } from './recorder.js';
 import { ScriptedServer } from './scripted-server.js';
 
+/** What `harness()` gives a test. */
 export interface Harness {
   server: ScriptedServer;
   client: HeraldClient;
