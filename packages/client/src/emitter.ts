@@ -38,9 +38,4 @@ export class Emitter<Events extends object> {
       }
     }
   }
-
-  /** Number of listeners on `event`. */
-  count(event: keyof Events): number {
-    return this.listeners.get(event)?.size ?? 0;
-  }
 }
