@@ -166,7 +166,7 @@ export class Delivery {
     await Promise.all(
       batch.map(async ([sessionId, seq]) => {
         try {
-          await this.storage.ack(sessionId, seq);
+          await this.storage.ack(sessionId, seq, this.options.now());
         } catch (err) {
           // The entries stay in the inbox and are sent again on reconnect; the client drops duplicates.
           this.options.onError(err, 'ack');

@@ -82,7 +82,7 @@ export class Sessions {
       secret = hello.resume!.secret;
       if (hello.ack !== undefined && hello.ack > record.ackedSeq) {
         // A client can only acknowledge what was sent to it.
-        const position = await this.storage.ack(record.id, Math.min(hello.ack, record.sentSeq));
+        const position = await this.storage.ack(record.id, Math.min(hello.ack, record.sentSeq), now);
         if (position >= 0) record = { ...record, ackedSeq: position };
       }
     } else {

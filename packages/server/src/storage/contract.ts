@@ -251,7 +251,7 @@ export function storageContract(name: string, factory: () => Promise<ContractHar
         assert.equal(await storage.getStatus('a', 'n3'), null);
         // The cap counts pending entries: acknowledging frees room.
         const last = (await inboxSeqs('s1'))[1] ?? -1;
-        await storage.ack('s1', last);
+        await storage.ack('s1', last, T0);
         await publishOk(input(note('a', 'n3'), { all: true }, { maxInbox: 2 }));
       });
 
@@ -367,7 +367,7 @@ export function storageContract(name: string, factory: () => Promise<ContractHar
         const seqs: number[] = [];
         for (let i = 0; i < 3; i++) seqs.push((await publishOk(input(note('a', `n${i}`), { all: true }))).seq);
         const [a, b, c] = seqs as [number, number, number];
-        assert.equal(await storage.ack('s1', b), b);
+        assert.equal(await storage.ack('s1', b, T0), b);
         assert.deepEqual(await inboxSeqs('s1'), [c]);
         const s1 = await storage.getSession('s1');
         assert.deepEqual([s1?.ackedSeq, s1?.pending], [b, 1]);
@@ -381,9 +381,9 @@ export function storageContract(name: string, factory: () => Promise<ContractHar
         await sessions('a', 's1');
         const first = await publishOk(input(note('a', 'n1'), { all: true }));
         const second = await publishOk(input(note('a', 'n2'), { all: true }));
-        assert.equal(await storage.ack('s1', second.seq), second.seq);
-        assert.equal(await storage.ack('s1', second.seq), second.seq);
-        assert.equal(await storage.ack('s1', first.seq), second.seq);
+        assert.equal(await storage.ack('s1', second.seq, T0), second.seq);
+        assert.equal(await storage.ack('s1', second.seq, T0), second.seq);
+        assert.equal(await storage.ack('s1', first.seq, T0), second.seq);
         assert.equal((await storage.getSession('s1'))?.ackedSeq, second.seq);
         assert.equal(await pending('s1'), 0);
         assert.equal((await storage.getStatus('a', 'n2'))?.acknowledged, 1);
@@ -392,13 +392,25 @@ export function storageContract(name: string, factory: () => Promise<ContractHar
       it('never acknowledges past the last seq handed out', async () => {
         await sessions('a', 's1');
         const first = await publishOk(input(note('a', 'n1'), { all: true }));
-        assert.equal(await storage.ack('s1', first.seq + 1_000), first.seq);
+        assert.equal(await storage.ack('s1', first.seq + 1_000, T0), first.seq);
         const later = await publishOk(input(note('a', 'n2'), { all: true }));
         assert.deepEqual(await inboxSeqs('s1'), [later.seq]);
       });
 
       it('returns -1 for an unknown session', async () => {
-        assert.equal(await storage.ack('ghost', 5), -1);
+        assert.equal(await storage.ack('ghost', 5, T0), -1);
+      });
+
+      it('counts entries that expired before the acknowledgement passed them as expired, not acknowledged', async () => {
+        await sessions('a', 's1');
+        const gone = await publishOk(input(note('a', 'n1', { expiresAt: T0 + 1_000 }), { all: true }));
+        const shown = await publishOk(input(note('a', 'n2'), { all: true }));
+        assert.equal(await storage.ack('s1', shown.seq, T0 + 2_000), shown.seq);
+        const n1 = await storage.getStatus('a', 'n1');
+        const n2 = await storage.getStatus('a', 'n2');
+        assert.deepEqual([n1?.expired, n1?.acknowledged], [1, 0]);
+        assert.deepEqual([n2?.expired, n2?.acknowledged], [0, 1]);
+        assert.ok(gone.seq < shown.seq);
       });
     });
 
@@ -445,7 +457,7 @@ export function storageContract(name: string, factory: () => Promise<ContractHar
         const base = await publishOk(input(note('a', 'n0'), { all: true }));
         await Promise.all([
           ...Array.from({ length: 50 }, (_, i) => publishOk(input(note('a', `n${i + 1}`), { sessions: ['s2'] }))),
-          storage.ack('s1', base.seq),
+          storage.ack('s1', base.seq, T0),
           storage.markSent([{ sessionId: 's2', seq: base.seq }]),
         ]);
         assert.deepEqual([await pending('s1'), await pending('s2')], [0, 51]);
@@ -460,7 +472,7 @@ export function storageContract(name: string, factory: () => Promise<ContractHar
         await sessions('a', 's1', 's2');
         const seqs: number[] = [];
         for (let i = 0; i < 3; i++) seqs.push((await publishOk(input(note('a', `n${i}`), { all: true }))).seq);
-        await storage.ack('s1', seqs[1]!);
+        await storage.ack('s1', seqs[1]!, T0);
         await storage.markSent([{ sessionId: 's2', seq: seqs[2]! }]);
 
         storage = await harness.reopen();

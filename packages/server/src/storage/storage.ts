@@ -130,8 +130,11 @@ export interface Storage {
   readInbox(sessionId: string, afterSeq: number, limit: number, now: number): Promise<InboxEntry[]>;
   /** Advances sentSeq (never backwards) for many sessions at once: counts first deliveries. */
   markSent(marks: ReadonlyArray<{ sessionId: string; seq: number }>): Promise<void>;
-  /** Cumulative acknowledgement; returns the session's acknowledgement position afterwards (-1 if no such session). */
-  ack(sessionId: string, seq: number): Promise<number>;
+  /**
+   * Cumulative acknowledgement; returns the session's acknowledgement position afterwards (-1 if no such session).
+   * The position never passes the last seq handed out. Entries already expired at `now` are counted as expired, not acknowledged.
+   */
+  ack(sessionId: string, seq: number, now: number): Promise<number>;
   getStatus(appId: string, notificationId: string): Promise<NotificationStatus | null>;
   /** Removes expired inbox entries (counted as expired on their notification) and forgotten idempotency keys. Returns entries removed. */
   sweep(now: number): Promise<number>;

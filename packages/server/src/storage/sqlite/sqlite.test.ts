@@ -144,7 +144,7 @@ describe('SqliteStorage', () => {
     await storage.ping();
     await storage.close();
     await assert.rejects(storage.ping(), isUnavailable);
-    await assert.rejects(storage.ack('s1', 1), isUnavailable);
+    await assert.rejects(storage.ack('s1', 1, Date.now()), isUnavailable);
   });
 
   it('refuses a database written by a newer schema', async () => {

@@ -167,7 +167,7 @@ export class SqliteStorage implements Storage {
     });
   }
 
-  ack(sessionId: string, seq: number): Promise<number> {
+  ack(sessionId: string, seq: number, now: number): Promise<number> {
     return this.write((st) => {
       const row = st.sessionById.get(sessionId);
       if (row === undefined) return -1;
@@ -175,7 +175,8 @@ export class SqliteStorage implements Storage {
       // pre-acknowledge (and so hide) notifications published later.
       const position = Math.min(seq, st.lastSeq.get()?.seq ?? 0);
       if (position <= row.acked_seq) return row.acked_seq;
-      st.ackCount.run(sessionId, position);
+      st.ackCount.run(sessionId, position, now);
+      st.ackExpired.run(sessionId, position, now);
       const removed = st.ackDelete.run(sessionId, position).changes;
       st.sessionAcked.run(position, removed, sessionId);
       return position;

@@ -152,9 +152,14 @@ export function prepareStatements(db: Database) {
        ORDER BY i.seq LIMIT ?`,
     ),
     // Acknowledged entries are deleted, so their notifications count them (as delivered too) first.
-    ackCount: prepare<[string, number]>(
+    ackCount: prepare<[string, number, number]>(
       `UPDATE notifications SET acknowledged = acknowledged + 1, delivered = delivered + 1
-       WHERE seq IN (SELECT seq FROM inbox WHERE session_id = ? AND seq <= ?)`,
+       WHERE seq IN (SELECT seq FROM inbox WHERE session_id = ? AND seq <= ? AND (expires_at IS NULL OR expires_at > ?))`,
+    ),
+    // Entries that expired before the acknowledgement passed them were never shown: they count as expired.
+    ackExpired: prepare<[string, number, number]>(
+      `UPDATE notifications SET expired = expired + 1
+       WHERE seq IN (SELECT seq FROM inbox WHERE session_id = ? AND seq <= ? AND expires_at <= ?)`,
     ),
     ackDelete: prepare<[string, number]>('DELETE FROM inbox WHERE session_id = ? AND seq <= ?'),
     dropCount: prepare<[number, string]>(
