@@ -140,7 +140,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const sweeper = setInterval(() => {
     sessions.expire().catch((err: unknown) => onError(err, 'session expiry'));
-    storage.sweep(now()).catch((err: unknown) => onError(err, 'sweep'));
+    storage.sweep(now(), config.statusRetention * 1000).catch((err: unknown) => onError(err, 'sweep'));
   }, Math.min(30_000, config.sessionTtl * 500));
   sweeper.unref();
 

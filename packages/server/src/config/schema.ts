@@ -61,6 +61,7 @@ export const schema = {
   maxBodyBytes: opt({ env: 'HERALD_MAX_BODY_BYTES', default: 1024 * 1024, parse: int(1024, 64 * 1024 * 1024), doc: 'Largest HTTP request body.' }),
   maxFrameBytes: opt({ env: 'HERALD_MAX_FRAME_BYTES', default: 64 * 1024, parse: int(256, 16 * 1024 * 1024), doc: 'Largest WebSocket frame a client may send.' }),
   maxConnections: opt({ env: 'HERALD_MAX_CONNECTIONS', default: 100_000, parse: int(1, 10_000_000), doc: 'Connections per app on this node; beyond it new connections are refused (over_capacity).' }),
+  statusRetention: opt({ env: 'HERALD_STATUS_RETENTION', default: DAY, parse: int(0, 365 * DAY), doc: 'Seconds a notification status stays queryable after the notification expired and no inbox holds it any more.' }),
   idempotencyTtl: opt({ env: 'HERALD_IDEMPOTENCY_TTL', default: DAY, parse: int(60, 30 * DAY), doc: 'Seconds an idempotency key is remembered.' }),
   sendBufferBytes: opt({ env: 'HERALD_SEND_BUFFER_BYTES', default: 4 * 1024 * 1024, parse: int(16 * 1024, 1024 * 1024 * 1024), doc: 'Bytes queued to one slow connection before it is closed (its inbox keeps what it missed).' }),
   shutdownTimeoutMs: opt({ env: 'HERALD_SHUTDOWN_TIMEOUT_MS', default: 10_000, parse: int(0, 600_000), doc: 'Longest graceful shutdown before the process exits anyway.' }),

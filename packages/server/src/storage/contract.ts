@@ -14,6 +14,7 @@ export interface ContractHarness {
   cleanup: () => Promise<void>;
 }
 
+const DAY = 86_400_000;
 const T0 = 1_700_000_000_000;
 const BIG = 1_000_000;
 
@@ -310,10 +311,10 @@ export function storageContract(name: string, factory: () => Promise<ContractHar
       it('forgets a key once idempotencyTtlMs has passed and a sweep ran', async () => {
         await sessions('a', 's1');
         await publishOk(input(keyed('n1', 'h1'), { all: true }, { idempotencyTtlMs: 1_000 }));
-        await storage.sweep(T0 + 500);
+        await storage.sweep(T0 + 500, DAY);
         const within = await storage.publish(input(keyed('n2', 'h1', T0 + 600), { all: true }, { idempotencyTtlMs: 1_000 }));
         assert.equal(within.kind, 'duplicate');
-        await storage.sweep(T0 + 1_001);
+        await storage.sweep(T0 + 1_001, DAY);
         await publishOk(input(keyed('n3', 'h1', T0 + 1_100), { all: true }, { idempotencyTtlMs: 1_000 }));
         assert.equal((await storage.getStatus('a', 'n1'))?.recipients, 1);
         assert.equal(await pending('s1'), 2);
@@ -421,14 +422,35 @@ export function storageContract(name: string, factory: () => Promise<ContractHar
         const kept = await publishOk(input(note('a', 'n2', { expiresAt: T0 + 5_000 }), { all: true }));
         const forever = await publishOk(input(note('a', 'n3'), { all: true }));
         await storage.markSent([{ sessionId: 's1', seq: short.seq }]);
-        assert.equal(await storage.sweep(T0 + 999), 0);
-        assert.equal(await storage.sweep(T0 + 1_000), 2);
-        assert.equal(await storage.sweep(T0 + 1_000), 0);
+        assert.equal(await storage.sweep(T0 + 999, DAY), 0);
+        assert.equal(await storage.sweep(T0 + 1_000, DAY), 2);
+        assert.equal(await storage.sweep(T0 + 1_000, DAY), 0);
         assert.deepEqual(await inboxSeqs('s1'), [kept.seq, forever.seq]);
         assert.deepEqual([await pending('s1'), await pending('s2')], [2, 2]);
         const n1 = await storage.getStatus('a', 'n1');
         assert.deepEqual([n1?.expired, n1?.delivered, n1?.acknowledged], [2, 1, 0]);
         assert.equal((await storage.getStatus('a', 'n2'))?.expired, 0);
+      });
+    });
+
+    describe('status retention', () => {
+      it('forgets a notification no inbox holds once the retention after its expiry has passed', async () => {
+        await sessions('a', 's1');
+        const n = await publishOk(input(note('a', 'n1', { expiresAt: T0 + 1_000 }), { all: true }));
+        assert.equal(await storage.ack('s1', n.seq, T0), n.seq);
+        await storage.sweep(T0 + 1_000 + DAY - 1, DAY);
+        assert.equal((await storage.getStatus('a', 'n1'))?.acknowledged, 1, 'kept within the retention');
+        await storage.sweep(T0 + 1_000 + DAY, DAY);
+        assert.equal(await storage.getStatus('a', 'n1'), null, 'forgotten after it');
+        const next = await publishOk(input(note('a', 'n2'), { all: true }));
+        assert.ok(next.seq > n.seq, 'seqs are never reused');
+      });
+
+      it('keeps a notification while an inbox still holds it', async () => {
+        await sessions('a', 's1');
+        await publishOk(input(note('a', 'n1'), { all: true }));
+        await storage.sweep(T0 + 10 * DAY, DAY);
+        assert.notEqual(await storage.getStatus('a', 'n1'), null);
       });
     });
 

@@ -136,6 +136,11 @@ export interface Storage {
    */
   ack(sessionId: string, seq: number, now: number): Promise<number>;
   getStatus(appId: string, notificationId: string): Promise<NotificationStatus | null>;
-  /** Removes expired inbox entries (counted as expired on their notification) and forgotten idempotency keys. Returns entries removed. */
-  sweep(now: number): Promise<number>;
+  /**
+   * Removes expired inbox entries (counted as expired on their notification) and forgotten idempotency keys.
+   * Deletes notifications that no inbox holds any more once `statusRetentionMs` has passed since they expired
+   * (or were created, without expiry) and their idempotency window is over: their status is then no longer
+   * queryable. Seqs are never reused. Returns the inbox entries removed.
+   */
+  sweep(now: number, statusRetentionMs: number): Promise<number>;
 }

@@ -201,13 +201,14 @@ export class SqliteStorage implements Storage {
     });
   }
 
-  sweep(now: number): Promise<number> {
+  sweep(now: number, statusRetentionMs: number): Promise<number> {
     return this.write((st) => {
       // Count on notifications and sessions before the rows that carry the information are deleted.
       st.expireCount.run(now);
       st.expirePending.run({ now });
       const removed = st.expireDelete.run(now).changes;
       st.forgetKeys.run(now);
+      st.forgetNotifications.run({ before: now - statusRetentionMs, now });
       return removed;
     });
   }

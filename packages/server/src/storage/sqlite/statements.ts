@@ -181,6 +181,12 @@ export function prepareStatements(db: Database) {
        WHERE id IN (SELECT session_id FROM inbox WHERE expires_at <= @now)`,
     ),
     expireDelete: prepare<[number]>('DELETE FROM inbox WHERE expires_at <= ?'),
+    forgetNotifications: prepare<[{ before: number; now: number }]>(
+      `DELETE FROM notifications
+       WHERE coalesce(expires_at, created_at) <= @before
+         AND (idempotency_until IS NULL OR idempotency_until <= @now)
+         AND NOT EXISTS (SELECT 1 FROM inbox i WHERE i.seq = notifications.seq)`,
+    ),
     forgetKeys: prepare<[number]>(
       `UPDATE notifications SET idempotency_key = NULL
        WHERE idempotency_key IS NOT NULL AND idempotency_until <= ?`,
