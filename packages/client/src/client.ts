@@ -8,6 +8,7 @@ import type { Unsubscribe } from './emitter.js';
 import { HeraldClientError } from './errors.js';
 import { parseServerFrame } from './frames.js';
 import { Inbox } from './inbox.js';
+import { Jobs } from './jobs.js';
 import { Listeners } from './listeners.js';
 import type { NotificationFilter, NotificationHandler } from './listeners.js';
 import { resolveOptions } from './options.js';
@@ -52,6 +53,8 @@ export class HeraldClient {
   private readonly listeners = new Listeners();
   private readonly credentials: Credentials;
   private readonly inbox: Inbox;
+  /** Jobs the backend runs for this session: `jobs.watch(id, {onProgress})`, `jobs.on('started', ...)`. */
+  readonly jobs: Jobs;
   private current: State = State.Disconnected;
   private transport: Transport | null = null;
   /** Bumped by every connection attempt and every teardown; a callback holding an older id is stale. */
@@ -70,6 +73,7 @@ export class HeraldClient {
     this.options = resolveOptions(options);
     this.credentials = new Credentials(this.options.token);
     this.inbox = new Inbox({ sendAck: (seq) => this.send({ op: 'ack', seq }) });
+    this.jobs = new Jobs(this);
     if (this.options.autoConnect) {
       queueMicrotask(() => {
         if (!this.steered) this.connect();
