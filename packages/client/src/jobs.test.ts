@@ -133,6 +133,15 @@ describe('client.jobs', () => {
     await assert.rejects(waiting, (e) => e instanceof JobError && e.code === 'session_lost');
   });
 
+  it('rejects waiting watches with session_lost when the application closes the session, and keeps known outcomes', async () => {
+    const { server, client } = await connected();
+    server.job('completed', { job: 'done', result: 'kept' });
+    const waiting = client.jobs.watch('j1');
+    client.close();
+    await assert.rejects(waiting, (e) => e instanceof JobError && e.code === 'session_lost');
+    assert.equal(await client.jobs.watch('done'), 'kept');
+  });
+
   it('reports a throwing onProgress as a handler error without stopping other watchers', async () => {
     const { server, client } = await connected();
     const errors: string[] = [];

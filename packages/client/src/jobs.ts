@@ -6,6 +6,7 @@
 // watch() at once.
 import { JOBS_MODULE, readJobEvent, type JobError as JobErrorBody, type JobProgress, type JsonObject, type JsonValue } from '@herald/protocol';
 import type { SessionEvent } from './client.js';
+import { State, type StateChange } from './state.js';
 import { Emitter, type Unsubscribe } from './emitter.js';
 import type { NotificationFilter, NotificationHandler } from './listeners.js';
 
@@ -45,10 +46,11 @@ export class JobError extends Error {
   }
 }
 
-/** What `Jobs` needs from the client: its notification and session events. */
+/** What `Jobs` needs from the client: its notification, session and state events. */
 export interface JobsHost {
   on(filter: NotificationFilter, handler: NotificationHandler): Unsubscribe;
   on(event: 'session', listener: (event: SessionEvent) => void): Unsubscribe;
+  on(event: 'state', listener: (change: StateChange) => void): Unsubscribe;
 }
 
 export interface JobsOptions {
@@ -87,6 +89,10 @@ export class Jobs {
     host.on({ module: JOBS_MODULE }, (n) => this.receive(n));
     host.on('session', (event) => {
       if (event.kind === 'lost') this.sessionLost();
+    });
+    // close() ends the session on purpose: its jobs can no longer report either.
+    host.on('state', (change) => {
+      if (change.to === State.Closed && change.reason === 'close-called') this.sessionLost();
     });
   }
 

@@ -99,10 +99,20 @@ export class Jobs {
       await this.store.remove(job.id).catch((e: unknown) => this.options.onError(e, 'job create rollback'));
       throw err;
     });
-    if (sent.kind !== 'stored' && sent.kind !== 'duplicate') {
-      await this.store.remove(job.id);
-      if (sent.kind === 'inbox_full') throw new HeraldError('inbox_full', `the inbox of session ${session.id} is full`);
-      throw new HeraldError('session_not_found', `no session ${session.id}`);
+    switch (sent.kind) {
+      case 'stored':
+      case 'duplicate':
+        break;
+      case 'inbox_full':
+        await this.store.remove(job.id);
+        throw new HeraldError('inbox_full', `the inbox of session ${session.id} is full`);
+      case 'session_gone':
+      // Without an idempotency key there is no conflict; if there were, the session could not be told.
+      case 'conflict':
+        await this.store.remove(job.id);
+        throw new HeraldError('session_not_found', `no session ${session.id}`);
+      default:
+        return assertNever(sent);
     }
     return jobView({ ...job, state: 'running', progress: null, progressNotice: null, progressHeld: false, updatedAt: now });
   }
