@@ -5,6 +5,7 @@ import type { Unsubscribe } from './emitter.js';
 import { HeraldClientError } from './errors.js';
 import { EVENT_NAMES } from './events.js';
 import type { ClientEvents } from './events.js';
+import { Jobs } from './jobs.js';
 import { Listeners } from './listeners.js';
 import type { NotificationFilter, NotificationHandler } from './listeners.js';
 import { resolveOptions } from './options.js';
@@ -23,6 +24,8 @@ export class HeraldClient {
   private readonly events = new Emitter<ClientEvents>();
   private readonly listeners = new Listeners();
   private readonly connection: Connection;
+  /** Jobs the backend runs for this session: `jobs.watch(id, {onProgress})`, `jobs.on('started', ...)`. */
+  readonly jobs: Jobs;
   /** Set once the application calls connect/disconnect/close, so autoConnect does not overrule it. */
   private steered = false;
 
@@ -38,6 +41,7 @@ export class HeraldClient {
         this.emit('notification', { ...info, notification });
       },
     });
+    this.jobs = new Jobs(this);
     if (resolved.autoConnect) {
       queueMicrotask(() => {
         if (!this.steered) this.connect();

@@ -5,3 +5,5 @@ export * from './native.js';
 export * from './close-codes.js';
 export * from './errors.js';
 export * from './limits.js';
+export * from './jobs.js';
+export * from './webhooks.js';

@@ -2,6 +2,7 @@
 import type { BatchItemResult, BatchPublishRequest, JsonObject, NotificationStatus, PublishRequest, PublishResult } from '@herald/protocol';
 import { HeraldApiError, errorFromAnswer, isRecord } from './errors.js';
 import { createConnectionToken, type TokenOptions } from './tokens.js';
+import { HeraldJobs } from './jobs.js';
 
 /** How to reach one app on a Herald server. */
 export interface HeraldOptions {
@@ -39,6 +40,8 @@ const DEFAULT_TIMEOUT_MS = 10_000;
  */
 export class Herald {
   readonly appId: string;
+  /** Jobs: start work for a session and report its progress and outcome to it. */
+  readonly jobs: HeraldJobs;
   // Private fields keep the secret out of console.log and JSON.stringify of the client.
   readonly #secret: string;
   readonly #appUrl: string;
@@ -56,6 +59,7 @@ export class Herald {
     this.#appUrl = `${base}/v1/apps/${encodeURIComponent(options.appId)}`;
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#timeoutMs = timeoutMs;
+    this.jobs = new HeraldJobs((method, path, body) => this.#call(method, path, body));
   }
 
   /** Publishes one notification; resolves once the server has stored it durably. */

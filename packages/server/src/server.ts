@@ -15,6 +15,10 @@ import { WebSocketTransport } from './transports/websocket/server.js';
 import { Router } from './http/router.js';
 import { sendError, sendJson } from './http/body.js';
 import { registerNativeApi } from './http/native-api.js';
+import { registerJobsApi } from './http/jobs-api.js';
+import { Jobs } from './core/jobs.js';
+import { createJobStore } from './storage/create-job-store.js';
+import { createWebhooks, reportToWebhooks } from './webhooks/setup.js';
 import { bootstrapApps } from './apps.js';
 import { createLogger, type Logger } from './observability/log.js';
 
@@ -71,6 +75,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ended: (s, reason, dropped) => logger.info({ event: 'session_ended', app: s.appId, session: s.id, reason, dropped }, 'session ended'),
   });
 
+  const jobStore = createJobStore(config);
+  await jobStore?.init();
+  const jobs = jobStore && new Jobs(jobStore, storage, publisher, { ttlMs: config.jobTtl * 1000, now, onError });
+  if (jobs) sessions.events.push({ ended: (s, reason) => void jobs.sessionEnded(s.id, reason).catch((err: unknown) => onError(err, 'orphaning jobs')) });
+  else logger.warn({ event: 'jobs_unavailable', storage: config.storage }, 'jobs are not available with this storage backend');
+  const webhooks = createWebhooks(config, storage, logger, now);
+  reportToWebhooks(webhooks, sessions, jobs, now);
+  jobs?.start();
+
   const hooks = { onError, onRefused: (code: string, message: string) => logger.info({ event: 'refused', code, message }, 'frame refused') };
   const ws = new WebSocketTransport(sessions, delivery, hooks, {
     maxFrameBytes: config.maxFrameBytes,
@@ -99,6 +112,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     maxPayloadBytes: config.maxPayloadBytes,
     maxTtlSeconds: 30 * 86400,
   });
+  registerJobsApi(router, { storage, jobs, maxBodyBytes: config.maxBodyBytes, limits: { maxPayloadBytes: config.maxPayloadBytes, maxTtlSeconds: 30 * 86400 } });
 
   /** Upgrade handlers by path prefix; protocol modules add theirs (e.g. Pusher's /app/). */
   const upgrades: Array<{ prefix: string; handle: (req: IncomingMessage, socket: Duplex, head: Buffer) => void }> = [
@@ -166,8 +180,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       const deadline = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
       await Promise.race([closed, deadline]);
       server.closeAllConnections();
+      await jobs?.stop();
+      await webhooks.close();
       await delivery.flush();
       await storage.close();
+      await jobStore?.close();
     })();
     return stopping;
   };

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { FOREIGN_ENV, schema, type AppConfig, type Config, type OptionName } from './schema.js';
 import { HeraldConfigError } from './errors.js';
+import { parseWebhookConfig } from '../webhooks/config.js';
 
 const NAMES = Object.keys(schema) as OptionName[];
 
@@ -17,7 +18,7 @@ function parseApps(raw: unknown): AppConfig[] {
     if (typeof item !== 'object' || item === null) throw new HeraldConfigError(`apps[${i}] must be an object`);
     const rec = item as Record<string, unknown>;
     for (const k of Object.keys(rec)) {
-      if (!['id', 'key', 'secret', 'name'].includes(k)) throw new HeraldConfigError(`apps[${i}].${k} is not a known app setting`);
+      if (!['id', 'key', 'secret', 'name', 'webhooks'].includes(k)) throw new HeraldConfigError(`apps[${i}].${k} is not a known app setting`);
     }
     for (const k of ['id', 'key', 'secret'] as const) {
       const v = rec[k];
@@ -27,7 +28,8 @@ function parseApps(raw: unknown): AppConfig[] {
     }
     const name = rec['name'];
     if (name !== undefined && typeof name !== 'string') throw new HeraldConfigError(`apps[${i}].name must be a string`);
-    return { id: rec['id'] as string, key: rec['key'] as string, secret: rec['secret'] as string, ...(name ? { name } : {}) };
+    const webhooks = rec['webhooks'] === undefined ? undefined : parseWebhookConfig(rec['webhooks'], `apps[${i}].webhooks`);
+    return { id: rec['id'] as string, key: rec['key'] as string, secret: rec['secret'] as string, ...(name ? { name } : {}), ...(webhooks ? { webhooks } : {}) };
   });
 }
 
@@ -90,10 +92,12 @@ export function loadConfig(options: LoadOptions = {}): Config {
   if (overrideApps) apps = parseApps(overrideApps);
 
   const config = { ...values, apps } as Config;
+  if (config.appWebhookUrl && !config.appId) throw new HeraldConfigError('HERALD_APP_WEBHOOK_URL needs the app of HERALD_APP_ID');
   const envApp = [config.appId, config.appKey, config.appSecret];
   if (envApp.some(Boolean)) {
     if (!envApp.every(Boolean)) throw new HeraldConfigError('HERALD_APP_ID, HERALD_APP_KEY and HERALD_APP_SECRET must be set together');
-    config.apps = [...config.apps.filter((a) => a.id !== config.appId), { id: config.appId, key: config.appKey, secret: config.appSecret }];
+    const webhooks = config.appWebhookUrl ? { webhooks: { url: config.appWebhookUrl } } : {};
+    config.apps = [...config.apps.filter((a) => a.id !== config.appId), { id: config.appId, key: config.appKey, secret: config.appSecret, ...webhooks }];
   }
   return config;
 }

@@ -1,4 +1,5 @@
 // The one typed configuration schema: defaults, environment variable names and docs come from here.
+import type { WebhookEventName } from '@herald/protocol';
 import { HeraldConfigError } from './errors.js';
 
 interface OptionSpec<T> {
@@ -70,6 +71,12 @@ export const schema = {
   appId: opt({ env: 'HERALD_APP_ID', default: '', parse: str(/^[\w.-]*$/), doc: 'Defines one app without a config file (with HERALD_APP_KEY and HERALD_APP_SECRET).' }),
   appKey: opt({ env: 'HERALD_APP_KEY', default: '', parse: str(/^[\w.-]*$/), doc: 'Public key of the app defined by HERALD_APP_ID.' }),
   appSecret: opt({ env: 'HERALD_APP_SECRET', default: '', parse: str(), doc: 'Secret of the app defined by HERALD_APP_ID.' }),
+  appWebhookUrl: opt({ env: 'HERALD_APP_WEBHOOK_URL', default: '', parse: str(/^(https?:\/\/\S+)?$/), doc: 'Webhook URL of the app defined by HERALD_APP_ID (every event); config-file apps use their `webhooks` key. See docs/webhooks.md.' }),
+  jobTtl: opt({ env: 'HERALD_JOB_TTL', default: 3600, parse: int(1, 30 * DAY), doc: 'Seconds a job may run before it expires (its session is told it failed with job_expired, the app gets job.expired); a finished job stays readable as long again. A job can ask for its own ttl.' }),
+  webhookBatchMs: opt({ env: 'HERALD_WEBHOOK_BATCH_MS', default: 250, parse: int(0, 60_000), doc: 'Webhook events of one app are collected this long and sent in one request.' }),
+  webhookRetryMs: opt({ env: 'HERALD_WEBHOOK_RETRY_MS', default: 1000, parse: int(10, 600_000), doc: 'Wait before retrying a webhook request that failed (non-2xx, timeout, refused); doubled after each failure, at most 5 minutes.' }),
+  webhookAttempts: opt({ env: 'HERALD_WEBHOOK_ATTEMPTS', default: 8, parse: int(1, 100), doc: 'Attempts per webhook request before its events are given up (and logged as an error).' }),
+  webhookTimeoutMs: opt({ env: 'HERALD_WEBHOOK_TIMEOUT_MS', default: 5000, parse: int(100, 120_000), doc: 'Longest wait for the webhook receiver to answer one request.' }),
 } as const;
 
 export type Schema = typeof schema;
@@ -82,6 +89,14 @@ export interface AppConfig {
   key: string;
   secret: string;
   name?: string;
+  /** Herald's native webhooks (docs/webhooks.md). */
+  webhooks?: AppWebhookConfig;
+}
+
+/** Where an app's native webhooks go, and which events (all when `events` is absent). */
+export interface AppWebhookConfig {
+  url: string;
+  events?: WebhookEventName[];
 }
 
 export type Config = { [K in OptionName]: ValueOf<K> } & { apps: AppConfig[] };

@@ -1,5 +1,5 @@
 // Validation of publish requests: every refusal names the field and carries a stable code.
-import { LIMITS, type JsonValue, type PublishRequest, type PushContent, type Target } from '@herald/protocol';
+import { LIMITS, RESERVED_MODULE_PREFIX, type JsonValue, type PublishRequest, type PushContent, type Target } from '@herald/protocol';
 import { HeraldError } from '../errors.js';
 
 const NAME = /^[\w.:/-]{1,128}$/;
@@ -84,6 +84,10 @@ export function validatePublish(raw: unknown, limits: PublishLimits): { request:
     if (typeof raw[k] !== 'string' || !NAME.test(raw[k] as string)) {
       throw new HeraldError('invalid_request', `${k} must be 1-128 characters of letters, digits, _ . : / -`);
     }
+  }
+  // Herald's own notifications (job events) must not be forged or confused with the app's.
+  if ((raw['module'] as string).startsWith(RESERVED_MODULE_PREFIX)) {
+    throw new HeraldError('invalid_request', `modules starting with "${RESERVED_MODULE_PREFIX}" are reserved to Herald`);
   }
   if (raw['key'] !== undefined && (typeof raw['key'] !== 'string' || !NAME.test(raw['key']))) {
     throw new HeraldError('invalid_request', 'key must be 1-128 characters of letters, digits, _ . : / -');

@@ -76,6 +76,29 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX inbox_seq ON inbox(seq);
   CREATE INDEX inbox_expiry ON inbox(expires_at) WHERE expires_at IS NOT NULL;
   `,
+  // 2: jobs (job-store.ts). No foreign keys: a job outlives its session, to be reported as orphaned.
+  `
+  CREATE TABLE jobs (
+    id TEXT PRIMARY KEY,
+    app_id TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    meta TEXT NOT NULL,
+    state TEXT NOT NULL,
+    -- JSON {percent, message?} of the latest progress, null before the first.
+    progress TEXT,
+    progress_notice TEXT,
+    progress_held INTEGER NOT NULL DEFAULT 0,
+    -- JSON of the JobOutcome once finished, null while running.
+    outcome TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    finished_at INTEGER
+  ) STRICT;
+  CREATE INDEX jobs_running_session ON jobs(session_id) WHERE state = 'running';
+  CREATE INDEX jobs_expiry ON jobs(expires_at);
+  `,
 ];
 
 /** The schema version this code writes. */
