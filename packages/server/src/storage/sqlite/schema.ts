@@ -1,6 +1,7 @@
 // The SQLite schema as an ordered list of migrations, applied by `migrate` and tracked in PRAGMA user_version.
 import type { Database } from 'better-sqlite3';
 import { HeraldError } from '../../errors.js';
+import { PUSH_MIGRATION } from './push-schema.js';
 
 /**
  * Migration N (1-based) brings the schema from version N-1 to N. Append only: a released migration
@@ -76,6 +77,7 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX inbox_seq ON inbox(seq);
   CREATE INDEX inbox_expiry ON inbox(expires_at) WHERE expires_at IS NOT NULL;
   `,
+  PUSH_MIGRATION,
 ];
 
 /** The schema version this code writes. */
