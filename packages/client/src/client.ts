@@ -87,6 +87,12 @@ export class HeraldClient {
     return this.credentials.pair?.session ?? null;
   }
 
+  /** `Session <id>:<secret>`: proves this client's session on Herald's HTTP routes (Web Push registration). Null before the first `welcome`. */
+  get sessionAuthorization(): string | null {
+    const pair = this.credentials.pair;
+    return pair ? `Session ${pair.session}:${pair.secret}` : null;
+  }
+
   /** Highest seq processed in the current session (0 if none): what a resume acknowledges. */
   get lastSeq(): number {
     return this.inbox.lastSeq;

@@ -16,6 +16,7 @@ import { Router } from './http/router.js';
 import { sendError, sendJson } from './http/body.js';
 import { registerNativeApi } from './http/native-api.js';
 import { bootstrapApps } from './apps.js';
+import { setupWebPush, type WebPush } from './webpush/index.js';
 import { createLogger, type Logger } from './observability/log.js';
 
 export interface RunningServer {
@@ -28,6 +29,7 @@ export interface RunningServer {
   sessions: Sessions;
   publisher: Publisher;
   router: Router;
+  webPush: WebPush;
   logger: Logger;
   apps: AppRecord[];
   createdDevApp: AppRecord | null;
@@ -99,6 +101,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     maxPayloadBytes: config.maxPayloadBytes,
     maxTtlSeconds: 30 * 86400,
   });
+  const webPush = await setupWebPush({ storage, publisher, router, config, apps, logger, now });
 
   /** Upgrade handlers by path prefix; protocol modules add theirs (e.g. Pusher's /app/). */
   const upgrades: Array<{ prefix: string; handle: (req: IncomingMessage, socket: Duplex, head: Buffer) => void }> = [
@@ -166,11 +169,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       const deadline = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
       await Promise.race([closed, deadline]);
       server.closeAllConnections();
+      await webPush.stop(Math.min(config.shutdownTimeoutMs, 5_000));
       await delivery.flush();
       await storage.close();
     })();
     return stopping;
   };
 
-  return { url, port, node, config, storage, delivery, sessions, publisher, router, logger, apps, createdDevApp, stop };
+  return { url, port, node, config, storage, delivery, sessions, publisher, router, webPush, logger, apps, createdDevApp, stop };
 }

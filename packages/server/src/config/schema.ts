@@ -69,6 +69,13 @@ export const schema = {
   appId: opt({ env: 'HERALD_APP_ID', default: '', parse: str(/^[\w.-]*$/), doc: 'Defines one app without a config file (with HERALD_APP_KEY and HERALD_APP_SECRET).' }),
   appKey: opt({ env: 'HERALD_APP_KEY', default: '', parse: str(/^[\w.-]*$/), doc: 'Public key of the app defined by HERALD_APP_ID.' }),
   appSecret: opt({ env: 'HERALD_APP_SECRET', default: '', parse: str(), doc: 'Secret of the app defined by HERALD_APP_ID.' }),
+  // Web Push (src/webpush/, docs/webpush.md).
+  vapidSubject: opt({ env: 'HERALD_VAPID_SUBJECT', default: '', parse: str(/^$|^(mailto:|https:\/\/)\S+$/), doc: 'VAPID contact (mailto: or https: URL) sent to push services for every app. Empty: the subject stored with each app\'s keys (mailto:admin@localhost when generated). Set a real contact in production: Apple refuses localhost.' }),
+  vapidPublicKey: opt({ env: 'HERALD_VAPID_PUBLIC_KEY', default: '', parse: str(/^[\w-]*$/), doc: 'With vapidPrivateKey: one VAPID key pair (base64url) for every app, e.g. keys brought from another push server. Empty: each app gets its own pair, generated on first start and stored with the app.' }),
+  vapidPrivateKey: opt({ env: 'HERALD_VAPID_PRIVATE_KEY', default: '', parse: str(/^[\w-]*$/), doc: 'Private half of vapidPublicKey (base64url, 32 bytes).' }),
+  pushEndpointHosts: opt({ env: 'HERALD_PUSH_ENDPOINT_HOSTS', default: 'fcm.googleapis.com,*.push.services.mozilla.com,*.push.apple.com,*.notify.windows.com', parse: str(/^[\w.*:,[\] -]*$/), doc: 'Push services a browser subscription may point at, comma-separated: host, *.domain, or * for any. Keeps clients from making Herald POST to other hosts.' }),
+  pushAttempts: opt({ env: 'HERALD_PUSH_ATTEMPTS', default: 5, parse: int(1, 20), doc: 'Attempts per push when the push service answers 429 or 5xx or does not answer, the first included.' }),
+  pushRetryMaxMs: opt({ env: 'HERALD_PUSH_RETRY_MAX_MS', default: 60_000, parse: int(0, 3_600_000), doc: 'Longest wait before one push retry, ms; a Retry-After asking for longer gives that push up.' }),
 } as const;
 
 export type Schema = typeof schema;
