@@ -78,7 +78,15 @@ export class HeraldPush {
       await subscription.unsubscribe();
       subscription = null;
     }
-    subscription ??= await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+    if (!subscription) {
+      try {
+        subscription = await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+      } catch (cause) {
+        // The browser's push service refused or could not be reached (offline, blocked, unsupported key).
+        const reason = cause instanceof Error ? cause.message : String(cause);
+        throw new HeraldClientError('push_failed', `The browser could not subscribe: ${reason}`, { cause });
+      }
+    }
     const answer = (await this.call('POST', '/push/subscriptions', subscription.toJSON(), await this.authorization())) as { id: string };
     return { id: answer.id, endpoint: subscription.endpoint };
   }
