@@ -39,6 +39,8 @@ describe('Web Push through the real server', () => {
   const appUrl = (path: string) => `${server.url}/v1/apps/${TEST_APP.id}${path}`;
   const tokenAuth = async (user?: string) => `Token ${await sdk.createToken(user === undefined ? {} : { user })}`;
 
+  /** One HTTP call; the JSON answer is loosely typed because each test asserts the fields it expects. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async function call(method: string, path: string, body?: unknown, authorization?: string): Promise<{ status: number; json: any }> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (authorization) headers['authorization'] = authorization;
@@ -143,6 +145,15 @@ describe('Web Push through the real server', () => {
     const second = await publish({ to: { users: ['erin'] }, module: 'm', type: 'gone', push: { title: 'Anyone?' } });
     assert.deepEqual(await waitPush(second.id, () => true), { sent: 0, failed: 0, removed: 0 });
     assert.equal(service.to('/erin-404').length + service.to('/erin-410').length, 2);
+  });
+
+  it('drops a subscription whose expirationTime has passed without pushing to it', async () => {
+    const stale = { ...fakeBrowser(`${service.origin}/lou-expired`).subscription, expirationTime: Date.now() - 1_000 };
+    await register(stale, await tokenAuth('lou'));
+    const result = await publish({ to: { users: ['lou'] }, module: 'm', type: 'expired', push: { title: 'Late' } });
+    assert.deepEqual(await waitPush(result.id, (p) => p.removed === 1), { sent: 0, failed: 0, removed: 1 });
+    assert.equal(service.to('/lou-expired').length, 0);
+    assert.deepEqual((await call('GET', '/users/lou/push/subscriptions', undefined, `Bearer ${TEST_APP.secret}`)).json, { subscriptions: [] });
   });
 
   it('retries a 429 no sooner than its Retry-After, and a 503 after a backoff', async () => {

@@ -79,9 +79,15 @@ export class PushDispatcher {
       if (online.size > 0) this.emit({ kind: 'skipped', appId, users: online.size });
       offline = users.filter((u) => !online.has(u));
     }
-    const subscriptions = await this.storage.push.listPushSubscriptions(appId, offline);
+    const now = this.options.now();
+    const listed = await this.storage.push.listPushSubscriptions(appId, offline);
+    // The browser said when the push service drops these: past that, a push can only come back 404/410.
+    const expired = listed.filter((s) => s.expirationTime !== null && s.expirationTime <= now);
+    for (const s of expired) await this.storage.push.deletePushSubscription(appId, s.id);
+    for (const s of expired) this.emit({ kind: 'removed', appId, status: null });
     // Counted even when nothing goes out, so the status shows that push was considered.
-    await this.storage.push.countPush(appId, notification.id, ZERO);
+    await this.storage.push.countPush(appId, notification.id, { ...ZERO, removed: expired.length });
+    const subscriptions = listed.filter((s) => !expired.includes(s));
     if (subscriptions.length === 0) return;
     const vapid = await this.keyring.forApp(appId);
     const payload = pushMessageJson(content, notification);
@@ -94,7 +100,7 @@ export class PushDispatcher {
     const request = {
       payload,
       vapid,
-      ttl: pushTtl(content, notification, this.options.now()),
+      ttl: pushTtl(content, notification, now),
       urgency: content.urgency ?? 'normal',
       topic: topicForTag(content.tag),
     };

@@ -3,8 +3,8 @@
 /** One outcome of one push request, or the decision not to push to online users. */
 export type PushEvent =
   | { kind: 'sent'; appId: string }
-  /** The push service said 404/410: the subscription was deleted. */
-  | { kind: 'removed'; appId: string; status: number }
+  /** The push service said 404/410 (`status`), or the subscription's expirationTime passed (null): it was deleted. */
+  | { kind: 'removed'; appId: string; status: number | null }
   /** Given up: a final refusal, retries exhausted, or shutdown. `status` null when no answer came. */
   | { kind: 'failed'; appId: string; status: number | null }
   /** A 429, 5xx or network failure that will be tried again. */
