@@ -308,3 +308,44 @@ describe('VAPID keys of the real server', () => {
     }
   });
 });
+
+describe('Web Push and graceful shutdown', () => {
+  it('gives a waiting retry up at shutdown without delaying the stop, and counts it failed', async () => {
+    const dir = tempDir();
+    const service = await startPushService();
+    const env = serverEnv(dir.path, await freePort(), {
+      NODE_EXTRA_CA_CERTS: service.caFile,
+      HERALD_PUSH_ENDPOINT_HOSTS: '127.0.0.1',
+      HERALD_PUSH_RETRY_MAX_MS: '60000',
+    });
+    try {
+      let server = await startServerProcess(env);
+      let sdk = new Herald({ url: server.url, appId: TEST_APP.id, secret: TEST_APP.secret });
+      const token = await sdk.createToken({ user: 'max' });
+      const res = await fetch(`${server.url}/v1/apps/${TEST_APP.id}/push/subscriptions`, {
+        method: 'POST',
+        headers: { authorization: `Token ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(fakeBrowser(`${service.origin}/max`).subscription),
+      });
+      assert.equal(res.status, 201);
+      service.script('/max', { status: 429, headers: { 'retry-after': '50' } });
+      const { id } = await sdk.publish({ to: { users: ['max'] }, module: 'm', type: 'stop', push: { title: 'Bye' } });
+      for (let i = 0; service.to('/max').length === 0; i++) {
+        assert.ok(i < 500, 'the first push never arrived');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const stopping = Date.now();
+      assert.equal(await server.kill('SIGTERM'), 0);
+      assert.ok(Date.now() - stopping < 5_000, `stopping took ${Date.now() - stopping} ms`);
+
+      server = await startServerProcess(env);
+      sdk = new Herald({ url: server.url, appId: TEST_APP.id, secret: TEST_APP.secret });
+      assert.deepEqual((await sdk.status(id)).push, { sent: 0, failed: 1, removed: 0 });
+      assert.equal(service.to('/max').length, 1);
+      await server.kill('SIGTERM');
+    } finally {
+      await service.close();
+      dir.remove();
+    }
+  });
+});

@@ -122,6 +122,7 @@ export class PushDispatcher {
     const request: PushRequest = { ...base, endpoint: sub.endpoint, p256dh: sub.p256dh, auth: sub.auth };
     const origin = new URL(sub.endpoint).origin;
     for (let retry = 0; ; retry++) {
+      if (this.stopped) return this.fail(sub, notificationId, null, origin, 'shutting down');
       const answer = await this.limiter.run(() => this.sender.send(request));
       const v = verdict(answer, this.options.now());
       switch (v.kind) {
@@ -140,7 +141,6 @@ export class PushDispatcher {
           if (delay === null) return this.fail(sub, notificationId, v.status, origin, answer.error ?? 'out of retries');
           this.emit({ kind: 'retried', appId, status: v.status });
           await this.sleep(delay);
-          if (this.stopped) return this.fail(sub, notificationId, v.status, origin, 'shutting down');
           break;
         }
         default: {

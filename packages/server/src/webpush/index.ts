@@ -8,7 +8,7 @@ import type { AppRecord, Storage } from '../storage/storage.js';
 import { registerAssetRoutes } from './assets.js';
 import { PushDispatcher } from './dispatcher.js';
 import { registerPushRoutes } from './routes.js';
-import { webPushSender, type PushSender } from './sender.js';
+import { webPushSender } from './sender.js';
 import { parseHostPatterns } from './subscription.js';
 import { VapidKeyring } from './vapid.js';
 
@@ -26,10 +26,6 @@ export interface WebPushDeps {
   apps: AppRecord[];
   logger: Logger;
   now: () => number;
-  /** Replaces the web-push sender (only tests of the dispatcher itself). */
-  sender?: PushSender;
-  /** Longest first backoff ceiling before a retry without Retry-After, ms; doubles per retry. Default 1000. */
-  retryBaseMs?: number;
 }
 
 export interface WebPush {
@@ -44,6 +40,8 @@ export interface WebPush {
 const PUSH_TIMEOUT_MS = 10_000;
 /** Push requests in flight at once on this node. */
 const PUSH_CONCURRENCY = 64;
+/** Backoff ceiling before the first retry without Retry-After, ms; it doubles per retry. */
+const RETRY_BASE_MS = 1000;
 
 export async function setupWebPush(deps: WebPushDeps): Promise<WebPush> {
   const { config, storage, logger } = deps;
@@ -58,8 +56,8 @@ export async function setupWebPush(deps: WebPushDeps): Promise<WebPush> {
   const allowedHosts = parseHostPatterns(config.pushEndpointHosts);
   for (const app of deps.apps) await keyring.ensure(app);
 
-  const dispatcher = new PushDispatcher(storage, keyring, deps.sender ?? webPushSender(PUSH_TIMEOUT_MS), {
-    retry: { attempts: config.pushAttempts, baseDelayMs: deps.retryBaseMs ?? 1000, maxDelayMs: config.pushRetryMaxMs },
+  const dispatcher = new PushDispatcher(storage, keyring, webPushSender(PUSH_TIMEOUT_MS), {
+    retry: { attempts: config.pushAttempts, baseDelayMs: RETRY_BASE_MS, maxDelayMs: config.pushRetryMaxMs },
     concurrency: PUSH_CONCURRENCY,
     now: deps.now,
     logger,
