@@ -59,6 +59,11 @@ export class HeraldClient {
     return this.connection.sessionId;
   }
 
+  /** `Session <id>:<secret>`: proves this client's session on Herald's HTTP routes (Web Push registration). Null before the first `welcome`. */
+  get sessionAuthorization(): string | null {
+    return this.connection.sessionAuthorization;
+  }
+
   /** Highest seq processed in the current session (0 if none): what a resume acknowledges. */
   get lastSeq(): number {
     return this.connection.lastSeq;

@@ -66,6 +66,12 @@ export class Connection {
     return this.inbox.lastSeq;
   }
 
+  /** `Session <id>:<secret>` for Herald's HTTP routes that act for this session; null before the first welcome. */
+  get sessionAuthorization(): string | null {
+    const pair = this.credentials.pair;
+    return pair ? `Session ${pair.session}:${pair.secret}` : null;
+  }
+
   /** Starts connecting (no-op while connecting or connected). */
   connect(): void {
     if (this.current === State.Connecting || this.current === State.Connected) return;

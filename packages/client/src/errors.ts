@@ -14,7 +14,13 @@ export type ClientErrorCode =
   /** A notification handler threw or rejected; the other handlers and the ack went on. */
   | 'handler_error'
   /** The client was given options it cannot work with. */
-  | 'invalid_options';
+  | 'invalid_options'
+  /** Web Push: this browser (or a page that is not a secure context) has no service workers or Push API. */
+  | 'push_unsupported'
+  /** Web Push: the user refused notifications, or has not allowed them. */
+  | 'push_denied'
+  /** Web Push: subscribing or registering with Herald failed (the message says why). */
+  | 'push_failed';
 
 /** Payload of the `error` event, and what the constructor throws on bad options. */
 export class HeraldClientError extends Error {

@@ -20,7 +20,9 @@ export type { BackoffOptions } from './backoff.js';
 export type { CloseInfo, Transport, TransportEvents, TransportFactory } from './transport.js';
 export { webSocketTransport, WEBSOCKET_PATH } from './transports/websocket.js';
 export type { WebSocketConstructor, WebSocketLike } from './transports/websocket.js';
-export type { Notification, ErrorCode } from '@herald/protocol';
+export { createPush, HeraldPush } from './push.js';
+export type { HeraldPushOptions, PushPermission, PushRegistration } from './push.js';
+export type { Notification, ErrorCode, PushMessage } from '@herald/protocol';
 
 /** Creates a client; `options.WebSocket` defaults to `globalThis.WebSocket`. */
 export function createClient(options: HeraldClientOptions): HeraldClient {

@@ -14,6 +14,8 @@ export const ERRORS = {
   session_not_found: { status: 404, message: 'No such session.' },
   notification_not_found: { status: 404, message: 'No such notification.' },
   job_not_found: { status: 404, message: 'No such job.' },
+  push_subscription_not_found: { status: 404, message: 'No such push subscription.' },
+  push_endpoint_not_allowed: { status: 403, message: 'The push service of this subscription is not allowed (pushEndpointHosts).' },
   method_not_allowed: { status: 405, message: 'Method not allowed on this route.' },
   idempotency_conflict: { status: 409, message: 'The idempotency key was used with a different request.' },
   session_taken_over: { status: 409, message: 'Another connection resumed this session.' },

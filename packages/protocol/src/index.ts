@@ -7,3 +7,4 @@ export * from './errors.js';
 export * from './limits.js';
 export * from './jobs.js';
 export * from './webhooks.js';
+export * from './push.js';

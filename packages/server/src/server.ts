@@ -20,6 +20,7 @@ import { Jobs } from './core/jobs.js';
 import { createJobStore } from './storage/create-job-store.js';
 import { createWebhooks, reportToWebhooks } from './webhooks/setup.js';
 import { bootstrapApps } from './apps.js';
+import { setupWebPush, type WebPush } from './webpush/index.js';
 import { createLogger, type Logger } from './observability/log.js';
 
 export interface RunningServer {
@@ -32,6 +33,7 @@ export interface RunningServer {
   sessions: Sessions;
   publisher: Publisher;
   router: Router;
+  webPush: WebPush;
   logger: Logger;
   apps: AppRecord[];
   createdDevApp: AppRecord | null;
@@ -113,6 +115,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     maxTtlSeconds: 30 * 86400,
   });
   registerJobsApi(router, { storage, jobs, maxBodyBytes: config.maxBodyBytes, limits: { maxPayloadBytes: config.maxPayloadBytes, maxTtlSeconds: 30 * 86400 } });
+  const webPush = await setupWebPush({ storage, publisher, router, config, apps, logger, now });
 
   /** Upgrade handlers by path prefix; protocol modules add theirs (e.g. Pusher's /app/). */
   const upgrades: Array<{ prefix: string; handle: (req: IncomingMessage, socket: Duplex, head: Buffer) => void }> = [
@@ -182,6 +185,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       server.closeAllConnections();
       await jobs?.stop();
       await webhooks.close();
+      await webPush.stop(Math.min(config.shutdownTimeoutMs, 5_000));
       await delivery.flush();
       await storage.close();
       await jobStore?.close();
@@ -189,5 +193,5 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     return stopping;
   };
 
-  return { url, port, node, config, storage, delivery, sessions, publisher, router, logger, apps, createdDevApp, stop };
+  return { url, port, node, config, storage, delivery, sessions, publisher, router, webPush, logger, apps, createdDevApp, stop };
 }

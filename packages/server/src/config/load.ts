@@ -109,6 +109,7 @@ export function maskConfig(config: Config): Record<string, unknown> {
     ...config,
     appSecret: mask(config.appSecret),
     adminToken: mask(config.adminToken),
+    vapidPrivateKey: mask(config.vapidPrivateKey),
     redisUrl: config.redisUrl.replace(/\/\/([^@/]*)@/, '//***@'),
     apps: config.apps.map((a) => ({ ...a, secret: mask(a.secret) })),
   };

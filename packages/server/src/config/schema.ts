@@ -77,6 +77,13 @@ export const schema = {
   webhookRetryMs: opt({ env: 'HERALD_WEBHOOK_RETRY_MS', default: 1000, parse: int(10, 600_000), doc: 'Wait before retrying a webhook request that failed (non-2xx, timeout, refused); doubled after each failure, at most 5 minutes.' }),
   webhookAttempts: opt({ env: 'HERALD_WEBHOOK_ATTEMPTS', default: 8, parse: int(1, 100), doc: 'Attempts per webhook request before its events are given up (and logged as an error).' }),
   webhookTimeoutMs: opt({ env: 'HERALD_WEBHOOK_TIMEOUT_MS', default: 5000, parse: int(100, 120_000), doc: 'Longest wait for the webhook receiver to answer one request.' }),
+  // Web Push (src/webpush/, docs/webpush.md).
+  vapidSubject: opt({ env: 'HERALD_VAPID_SUBJECT', default: '', parse: str(/^$|^(mailto:|https:\/\/)\S+$/), doc: 'VAPID contact (mailto: or https: URL) sent to push services for every app. Empty: the subject stored with each app\'s keys (mailto:admin@localhost when generated). Set a real contact in production: Apple refuses localhost.' }),
+  vapidPublicKey: opt({ env: 'HERALD_VAPID_PUBLIC_KEY', default: '', parse: str(/^[\w-]*$/), doc: 'With vapidPrivateKey: one VAPID key pair (base64url) for every app, e.g. keys brought from another push server. Empty: each app gets its own pair, generated on first start and stored with the app.' }),
+  vapidPrivateKey: opt({ env: 'HERALD_VAPID_PRIVATE_KEY', default: '', parse: str(/^[\w-]*$/), doc: 'Private half of vapidPublicKey (base64url, 32 bytes).' }),
+  pushEndpointHosts: opt({ env: 'HERALD_PUSH_ENDPOINT_HOSTS', default: 'fcm.googleapis.com,*.push.services.mozilla.com,*.push.apple.com,*.notify.windows.com', parse: str(/^[\w.*:,[\] -]*$/), doc: 'Push services a browser subscription may point at, comma-separated: host, *.domain, or * for any. Keeps clients from making Herald POST to other hosts.' }),
+  pushAttempts: opt({ env: 'HERALD_PUSH_ATTEMPTS', default: 5, parse: int(1, 20), doc: 'Attempts per push when the push service answers 429 or 5xx or does not answer, the first included.' }),
+  pushRetryMaxMs: opt({ env: 'HERALD_PUSH_RETRY_MAX_MS', default: 60_000, parse: int(0, 3_600_000), doc: 'Longest wait before one push retry, ms; a Retry-After asking for longer gives that push up.' }),
 } as const;
 
 export type Schema = typeof schema;

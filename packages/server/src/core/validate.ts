@@ -1,5 +1,5 @@
 // Validation of publish requests: every refusal names the field and carries a stable code.
-import { LIMITS, RESERVED_MODULE_PREFIX, type JsonValue, type PublishRequest, type PushContent, type Target } from '@herald/protocol';
+import { LIMITS, PUSH_CONTENT_MAX_BYTES, RESERVED_MODULE_PREFIX, type JsonValue, type PublishRequest, type PushContent, type Target } from '@herald/protocol';
 import { HeraldError } from '../errors.js';
 
 const NAME = /^[\w.:/-]{1,128}$/;
@@ -65,6 +65,10 @@ function validatePush(raw: unknown): PushContent {
     throw new HeraldError('invalid_request', 'push.urgency must be very-low, low, normal or high');
   }
   if (raw['always'] !== undefined && typeof raw['always'] !== 'boolean') throw new HeraldError('invalid_request', 'push.always must be a boolean');
+  // A Web Push message carries at most 4 KiB, and the notification's id, module and type ride along.
+  if (Buffer.byteLength(JSON.stringify(raw)) > PUSH_CONTENT_MAX_BYTES) {
+    throw new HeraldError('payload_too_large', `push is larger than ${PUSH_CONTENT_MAX_BYTES} bytes of JSON`);
+  }
   return raw as unknown as PushContent;
 }
 

@@ -1,6 +1,7 @@
 // The storage interface every backend implements (sqlite/, redis/), and the guarantees it must keep.
 // One contract suite (contract.ts) checks them against every backend.
 import type { JsonObject, NotificationStatus, Target } from '@herald/protocol';
+import type { PushStore } from './push-store.js';
 
 /** A tenant. The secret never leaves the server side. */
 export interface AppRecord {
@@ -102,6 +103,8 @@ export interface SessionListing {
  */
 export interface Storage {
   readonly kind: string;
+  /** Web Push subscriptions and outcome counters (push-store.ts); `getStatus` reports the counters as `push`. */
+  readonly push: PushStore;
   /** Creates schema, checks connectivity. Rejects with a clear error when the backend is unreachable. */
   init(): Promise<void>;
   /** Flushes pending commits and releases resources. */

@@ -1,6 +1,7 @@
 // The SQLite schema as an ordered list of migrations, applied by `migrate` and tracked in PRAGMA user_version.
 import type { Database } from 'better-sqlite3';
 import { HeraldError } from '../../errors.js';
+import { PUSH_MIGRATION } from './push-schema.js';
 
 /**
  * Migration N (1-based) brings the schema from version N-1 to N. Append only: a released migration
@@ -99,6 +100,8 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX jobs_running_session ON jobs(session_id) WHERE state = 'running';
   CREATE INDEX jobs_expiry ON jobs(expires_at);
   `,
+  // 3: Web Push subscriptions and push counters (push-schema.ts).
+  PUSH_MIGRATION,
 ];
 
 /** The schema version this code writes. */

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { HeraldError } from '../../errors.js';
 import { storageContract, type ContractHarness } from '../contract.js';
+import { pushContract } from '../push-contract.js';
 import type { PublishInput, Storage } from '../storage.js';
 import { SCHEMA_VERSION } from './schema.js';
 import { SqliteStorage, type SqliteStorageOptions } from './sqlite.js';
@@ -16,7 +17,8 @@ async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'herald-sqlite-'));
 }
 
-storageContract('sqlite file', async (): Promise<ContractHarness> => {
+/** A storage on a fresh database file; reopen() restarts it on the same file. */
+async function sqliteFile(): Promise<ContractHarness> {
   const dir = await tempDir();
   const path = join(dir, 'herald.db');
   let current = new SqliteStorage({ path });
@@ -32,7 +34,10 @@ storageContract('sqlite file', async (): Promise<ContractHarness> => {
       await rm(dir, { recursive: true, force: true });
     },
   };
-});
+}
+
+storageContract('sqlite file', sqliteFile);
+pushContract('sqlite file', sqliteFile);
 
 storageContract('sqlite :memory:', async (): Promise<ContractHarness> => {
   const storage = new SqliteStorage({ path: ':memory:', synchronous: 'NORMAL' });

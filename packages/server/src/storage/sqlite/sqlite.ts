@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { NotificationStatus } from '@herald/protocol';
 import { HeraldError } from '../../errors.js';
+import type { PushStore } from '../push-store.js';
 import type {
   AppRecord,
   InboxEntry,
@@ -18,6 +19,8 @@ import type {
 import { notOpen, toStorageError } from './errors.js';
 import { GroupCommit } from './group-commit.js';
 import { publishOp } from './publish.js';
+import { readPushCounts, SqlitePushStore } from './push.js';
+import { preparePushStatements, type PushStatements } from './push-statements.js';
 import { appFromRow, appToRow, newSessionToRow, sessionFromRow } from './rows.js';
 import { migrate } from './schema.js';
 import { prepareStatements, type Statements } from './statements.js';
@@ -32,6 +35,7 @@ export interface SqliteStorageOptions {
 interface Connection {
   db: Database.Database;
   st: Statements;
+  push: PushStatements;
   writer: GroupCommit;
 }
 
@@ -44,6 +48,10 @@ export class SqliteStorage implements Storage {
   private readonly path: string;
   private readonly synchronous: 'FULL' | 'NORMAL';
   private connection: Connection | null = null;
+  readonly push: PushStore = new SqlitePushStore({
+    read: (fn) => this.read((_st, push) => fn(push)),
+    write: (fn) => this.write((_st, push) => fn(push)),
+  });
 
   constructor(options: SqliteStorageOptions) {
     const synchronous = options.synchronous ?? 'FULL';
@@ -70,7 +78,7 @@ export class SqliteStorage implements Storage {
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       db.pragma('foreign_keys = ON');
       migrate(db);
-      this.connection = { db, st: prepareStatements(db), writer: new GroupCommit(db) };
+      this.connection = { db, st: prepareStatements(db), push: preparePushStatements(db), writer: new GroupCommit(db) };
     } catch (err) {
       db?.close();
       if (err instanceof HeraldError) throw err;
@@ -184,7 +192,7 @@ export class SqliteStorage implements Storage {
   }
 
   getStatus(appId: string, notificationId: string): Promise<NotificationStatus | null> {
-    return this.read((st) => {
+    return this.read((st, pushSt) => {
       const row = st.statusRow.get(appId, notificationId);
       if (row === undefined) return null;
       const status: NotificationStatus = {
@@ -197,6 +205,8 @@ export class SqliteStorage implements Storage {
         createdAt: row.created_at,
       };
       if (row.expires_at !== null) status.expiresAt = row.expires_at;
+      const push = readPushCounts(pushSt, appId, notificationId);
+      if (push !== null) status.push = push;
       return status;
     });
   }
@@ -219,18 +229,19 @@ export class SqliteStorage implements Storage {
   }
 
   /** Runs a read directly: better-sqlite3 is synchronous, so it never sees a half-done batch. */
-  private read<T>(fn: (st: Statements) => T): Promise<T> {
+  private read<T>(fn: (st: Statements, push: PushStatements) => T): Promise<T> {
     try {
-      return Promise.resolve(fn(this.open().st));
+      const { st, push } = this.open();
+      return Promise.resolve(fn(st, push));
     } catch (err) {
       return Promise.reject(toStorageError(err));
     }
   }
 
-  private write<T>(fn: (st: Statements) => T): Promise<T> {
+  private write<T>(fn: (st: Statements, push: PushStatements) => T): Promise<T> {
     try {
-      const { st, writer } = this.open();
-      return writer.enqueue(() => fn(st));
+      const { st, push, writer } = this.open();
+      return writer.enqueue(() => fn(st, push));
     } catch (err) {
       return Promise.reject(toStorageError(err));
     }
