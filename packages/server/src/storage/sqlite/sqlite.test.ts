@@ -197,3 +197,27 @@ describe('SqliteStorage', () => {
     assert.ok(acknowledged.every((seq) => stored.has(seq)), 'a resolved publish was lost');
   });
 });
+
+describe('SqliteStorage after a crash', () => {
+  it('treats sessions still marked connected at start as disconnected from then, so their ttl runs', async () => {
+    const harness = await sqliteFile();
+    try {
+      const storage = harness.storage;
+      await storage.init();
+      await storage.putApp({ id: 'a', key: 'ka', secret: 'sa', name: 'A', createdAt: 1, settings: {} });
+      await storage.createSession({ id: 's1', appId: 'a', userId: 'u', scope: 'browser', meta: {}, resumeHash: 'h', ttlMs: 60_000, createdAt: Date.now() });
+      await storage.setConnection('s1', 'dead-node', 'websocket', Date.now());
+      // The process "dies": the next start finds s1 still marked as served by dead-node.
+      const reopened = await harness.reopen!();
+      const before = Date.now();
+      await reopened.init();
+      const s1 = await reopened.getSession('s1');
+      assert.equal(s1?.node, null);
+      assert.ok(s1?.disconnectedAt !== null && s1!.disconnectedAt! >= before);
+      assert.deepEqual(await reopened.expiredSessions(before + 59_000, 10), []);
+      assert.deepEqual(await reopened.expiredSessions(Date.now() + 60_001, 10), ['s1']);
+    } finally {
+      await harness.cleanup();
+    }
+  });
+});

@@ -78,6 +78,10 @@ export class SqliteStorage implements Storage {
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       db.pragma('foreign_keys = ON');
       migrate(db);
+      // One server owns the file: a session still marked connected belongs to a process that died
+      // (SIGKILL, power loss). It counts as disconnected from now, so its ttl runs and it can expire.
+      const now = Date.now();
+      db.prepare('UPDATE sessions SET node = NULL, disconnected_at = ?, idle_deadline = ? + ttl_ms WHERE node IS NOT NULL').run(now, now);
       this.connection = { db, st: prepareStatements(db), push: preparePushStatements(db), writer: new GroupCommit(db) };
     } catch (err) {
       db?.close();
