@@ -1,39 +1,49 @@
 // The one typed configuration schema: defaults, environment variable names and docs come from here.
 import { HeraldConfigError } from './errors.js';
 
-interface OptionSpec<T> {
+/** Parses one setting; `accepts` describes the valid values for docs/config.md. */
+export type Parser<T> = ((raw: unknown, name: string) => T) & { accepts?: string };
+
+export interface OptionSpec<T> {
   env: string;
   default: T;
   doc: string;
-  parse: (raw: unknown, name: string) => T;
+  parse: Parser<T>;
+  /** Masked by `herald config print` and marked in docs/config.md. */
+  secret?: boolean;
+}
+
+/** Attaches the description of valid values that docs/config.md shows. */
+function accepts<T>(text: string, parse: (raw: unknown, name: string) => T): Parser<T> {
+  return Object.assign(parse, { accepts: text });
 }
 
 function int(min: number, max: number) {
-  return (raw: unknown, name: string): number => {
+  return accepts(`integer ${min} to ${max}`, (raw: unknown, name: string): number => {
     const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
       throw new HeraldConfigError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
     }
     return n;
-  };
+  });
 }
 
 function str(pattern?: RegExp) {
-  return (raw: unknown, name: string): string => {
+  return accepts(pattern ? `string matching \`${pattern.source}\`` : 'string', (raw: unknown, name: string): string => {
     if (typeof raw !== 'string' || (pattern && !pattern.test(raw))) {
       throw new HeraldConfigError(`${name} must be a string${pattern ? ` matching ${pattern}` : ''}, got ${JSON.stringify(raw)}`);
     }
     return raw;
-  };
+  });
 }
 
 function oneOf<const V extends string>(...values: V[]) {
-  return (raw: unknown, name: string): V => {
+  return accepts(`one of ${values.map((v) => `\`${v}\``).join(', ')}`, (raw: unknown, name: string): V => {
     if (typeof raw !== 'string' || !(values as string[]).includes(raw)) {
       throw new HeraldConfigError(`${name} must be one of ${values.join(', ')}, got ${JSON.stringify(raw)}`);
     }
     return raw as V;
-  };
+  });
 }
 
 function opt<T>(spec: OptionSpec<T>): OptionSpec<T> {
@@ -65,10 +75,10 @@ export const schema = {
   sendBufferBytes: opt({ env: 'HERALD_SEND_BUFFER_BYTES', default: 4 * 1024 * 1024, parse: int(16 * 1024, 1024 * 1024 * 1024), doc: 'Bytes queued to one slow connection before it is closed (its inbox keeps what it missed).' }),
   shutdownTimeoutMs: opt({ env: 'HERALD_SHUTDOWN_TIMEOUT_MS', default: 10_000, parse: int(0, 600_000), doc: 'Longest graceful shutdown before the process exits anyway.' }),
   logLevel: opt({ env: 'HERALD_LOG_LEVEL', default: 'info' as const, parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), doc: 'Log level of the JSON logs on stdout.' }),
-  adminToken: opt({ env: 'HERALD_ADMIN_TOKEN', default: '', parse: str(), doc: 'Token for the admin dashboard and admin API; empty means generated at start and printed.' }),
+  adminToken: opt({ env: 'HERALD_ADMIN_TOKEN', default: '', parse: str(), secret: true, doc: 'Token for the admin dashboard and admin API; empty means generated at start and printed.' }),
   appId: opt({ env: 'HERALD_APP_ID', default: '', parse: str(/^[\w.-]*$/), doc: 'Defines one app without a config file (with HERALD_APP_KEY and HERALD_APP_SECRET).' }),
   appKey: opt({ env: 'HERALD_APP_KEY', default: '', parse: str(/^[\w.-]*$/), doc: 'Public key of the app defined by HERALD_APP_ID.' }),
-  appSecret: opt({ env: 'HERALD_APP_SECRET', default: '', parse: str(), doc: 'Secret of the app defined by HERALD_APP_ID.' }),
+  appSecret: opt({ env: 'HERALD_APP_SECRET', default: '', parse: str(), secret: true, doc: 'Secret of the app defined by HERALD_APP_ID.' }),
 } as const;
 
 export type Schema = typeof schema;
