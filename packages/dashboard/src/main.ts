@@ -9,12 +9,9 @@ import { setupSendForm } from './views/send-form.js';
 
 const TOKEN_KEY = 'herald.adminToken';
 const POLL_MS = 1000;
-/** Apps change rarely: the overview is read every this many polls. */
-const OVERVIEW_EVERY = 5;
 
 let api: AdminApi | null = null;
 let selectedApp: string | null = null;
-let polls = 0;
 let timer: number | undefined;
 
 const loginView = byId('login-view');
@@ -34,15 +31,13 @@ function showLogin(message = ''): void {
   fill(live, 'signed out');
 }
 
-/** One refresh of everything on screen; the overview only every few polls. */
+/** One refresh of everything on screen: the overview first, since it decides which app is shown. */
 async function refresh(client: AdminApi): Promise<void> {
-  if (polls++ % OVERVIEW_EVERY === 0) {
-    const overview = await client.overview();
-    fill(byId('node'), `node ${overview.node} · storage ${overview.storage}`);
-    selectedApp = renderApps(byId<HTMLTableElement>('apps'), appSelect, overview);
-    const app = overview.apps.find((a) => a.id === selectedApp);
-    fill(byId('app-summary'), app ? `key ${app.key} · ${app.connections} connection(s) on this node` : '');
-  }
+  const overview = await client.overview();
+  fill(byId('node'), `node ${overview.node} · storage ${overview.storage}`);
+  selectedApp = renderApps(byId<HTMLTableElement>('apps'), appSelect, overview);
+  const shown = overview.apps.find((a) => a.id === selectedApp);
+  fill(byId('app-summary'), shown ? `key ${shown.key} · ${shown.connections} connection(s) on this node` : '');
   const app = selectedApp;
   const [stats, sessions, channels] = await Promise.all([
     client.stats(60),
@@ -87,7 +82,6 @@ async function signIn(token: string): Promise<void> {
   }
   sessionStorage.setItem(TOKEN_KEY, token);
   api = client;
-  polls = 0;
   loginView.hidden = true;
   appView.hidden = false;
   byId('logout').hidden = false;

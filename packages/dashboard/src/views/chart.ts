@@ -4,8 +4,9 @@ import { fill, h } from '../dom.js';
 import { formatRate, niceMax } from '../format.js';
 
 const SERIES = [
-  { key: 'accepted', label: 'accepted', color: '#2f6fed' },
-  { key: 'delivered', label: 'delivered', color: '#1f9d55' },
+  // Accepted is drawn wider underneath, so it stays visible where both lines coincide (one recipient each).
+  { key: 'accepted', label: 'accepted', color: '#2f6fed', width: 4 },
+  { key: 'delivered', label: 'delivered', color: '#1f9d55', width: 1.5 },
 ] as const;
 
 /** Redraws the chart and its legend (the current second is still counting, so the legend shows the last full one). */
@@ -42,7 +43,7 @@ export function renderChart(canvas: HTMLCanvasElement, legend: HTMLElement, poin
   const step = points.length > 1 ? plotW / (points.length - 1) : plotW;
   for (const s of SERIES) {
     ctx.strokeStyle = s.color;
-    ctx.lineWidth = 2;
+    ctx.lineWidth = s.width;
     ctx.beginPath();
     points.forEach((p, i) => {
       const x = pad.left + i * step;

@@ -31,6 +31,12 @@ export function deliveryState(status: NotificationStatus): 'accepted' | 'deliver
 
 const FOLLOW_MS = 30_000;
 
+const STATE_LABELS = {
+  accepted: 'Stored, not delivered yet',
+  delivered: 'Delivered, waiting for acknowledgement',
+  acknowledged: 'Acknowledged',
+} as const;
+
 export interface SendFormElements {
   form: HTMLFormElement;
   kind: HTMLSelectElement;
@@ -86,7 +92,7 @@ export function setupSendForm(el: SendFormElements, api: () => AdminApi, appId: 
           show(
             state,
             head,
-            h('p', { class: 'state', id: 'delivery' }, `${state} · delivered ${status.delivered}/${status.recipients} · acknowledged ${status.acknowledged}/${status.recipients}${status.expired ? ` · expired ${status.expired}` : ''}${status.dropped ? ` · dropped ${status.dropped}` : ''}`),
+            h('p', { class: 'state', id: 'delivery' }, `${STATE_LABELS[state]} — delivered ${status.delivered}/${status.recipients} · acknowledged ${status.acknowledged}/${status.recipients}${status.expired ? ` · expired ${status.expired}` : ''}${status.dropped ? ` · dropped ${status.dropped}` : ''}`),
           );
           if (state === 'acknowledged' || Date.now() > deadline) return;
           await new Promise((r) => setTimeout(r, 300));

@@ -91,13 +91,17 @@ export class Metrics {
       },
     });
 
-    // The three storage gauges share one scan per scrape.
-    let scan: { at: number; stats: Promise<InboxStats[]> } | null = null;
+    // The three storage gauges are collected concurrently within one scrape: they share the scan in flight.
+    let scan: Promise<InboxStats[]> | null = null;
     const inboxStats = (): Promise<InboxStats[]> => {
       const inbox = sources.inbox;
       if (!inbox) return Promise.resolve([]);
-      if (!scan || Date.now() - scan.at > 1000) scan = { at: Date.now(), stats: inbox(INBOX_SCAN.sessionsPerApp, INBOX_SCAN.apps).catch(() => []) };
-      return scan.stats;
+      scan ??= inbox(INBOX_SCAN.sessionsPerApp, INBOX_SCAN.apps)
+        .catch((): InboxStats[] => [])
+        .finally(() => {
+          scan = null;
+        });
+      return scan;
     };
     const storageGauge = (name: string, help: string, pick: (s: InboxStats) => number) =>
       new Gauge({
