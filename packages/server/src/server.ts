@@ -115,7 +115,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const router = new Router();
   let draining = false;
-  registerHealth(router, { node, storage, metrics, draining: () => draining });
+  registerHealth(router, { node, storage, metrics, draining: () => draining, metricsToken: config.metricsToken });
   registerNativeApi(router, {
     storage,
     publisher,

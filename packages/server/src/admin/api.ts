@@ -16,7 +16,7 @@ import type { AppRecord, SessionRecord, Storage } from '../storage/storage.js';
 import type { Metrics } from '../observability/metrics.js';
 import { readJson, sendJson } from '../http/body.js';
 import type { RequestContext, Router } from '../http/router.js';
-import { requireAdmin } from './auth.js';
+import { requireBearer } from '../http/bearer.js';
 import { listChannels, type ChannelDirectory } from './channels.js';
 
 export interface AdminApiDeps {
@@ -67,7 +67,7 @@ export function registerAdminApi(router: Router, deps: AdminApiDeps): void {
   /** Every admin route checks the token before anything else, including whether the app exists. */
   const admin = (method: string, path: string, handler: (ctx: RequestContext) => Promise<void>) =>
     router.on(method, `/admin/api${path}`, (ctx) => {
-      requireAdmin(ctx.req, deps.adminToken);
+      requireBearer(ctx.req, deps.adminToken, 'admin token');
       return handler(ctx);
     });
   const appOf = async (ctx: RequestContext): Promise<AppRecord> => {

@@ -76,6 +76,7 @@ export const schema = {
   shutdownTimeoutMs: opt({ env: 'HERALD_SHUTDOWN_TIMEOUT_MS', default: 10_000, parse: int(0, 600_000), doc: 'Longest graceful shutdown before the process exits anyway.' }),
   logLevel: opt({ env: 'HERALD_LOG_LEVEL', default: 'info' as const, parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), doc: 'Log level of the JSON logs on stdout.' }),
   adminToken: opt({ env: 'HERALD_ADMIN_TOKEN', default: '', parse: str(), secret: true, doc: 'Token for the admin dashboard and admin API; empty means generated at start and printed.' }),
+  metricsToken: opt({ env: 'HERALD_METRICS_TOKEN', default: '', parse: str(), secret: true, doc: 'Bearer token GET /metrics requires; empty leaves /metrics open (app ids and traffic, no secrets), so keep it on a private network.' }),
   appId: opt({ env: 'HERALD_APP_ID', default: '', parse: str(/^[\w.-]*$/), doc: 'Defines one app without a config file (with HERALD_APP_KEY and HERALD_APP_SECRET).' }),
   appKey: opt({ env: 'HERALD_APP_KEY', default: '', parse: str(/^[\w.-]*$/), doc: 'Public key of the app defined by HERALD_APP_ID.' }),
   appSecret: opt({ env: 'HERALD_APP_SECRET', default: '', parse: str(), secret: true, doc: 'Secret of the app defined by HERALD_APP_ID.' }),

@@ -1,5 +1,6 @@
 // Operations endpoints: liveness (/healthz), readiness (/readyz: storage answers, not draining) and Prometheus /metrics.
 import { sendJson } from './body.js';
+import { requireBearer } from './bearer.js';
 import type { Router } from './router.js';
 import type { Storage } from '../storage/storage.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -12,6 +13,8 @@ export interface HealthDeps {
   draining(): boolean;
   /** Longest wait for the storage ping before reporting not ready, ms. */
   pingTimeoutMs?: number;
+  /** When non-empty, GET /metrics requires `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string;
 }
 
 /** Resolves true when `promise` settles successfully within `ms`. */
@@ -39,6 +42,7 @@ export function registerHealth(router: Router, deps: HealthDeps): void {
     sendJson(ctx.res, 503, { status: 'storage_unavailable', node, storage: storage.kind });
   });
   router.on('GET', '/metrics', async (ctx) => {
+    if (deps.metricsToken) requireBearer(ctx.req, deps.metricsToken, 'metrics token');
     const text = await metrics.render();
     ctx.res.writeHead(200, { 'content-type': metrics.contentType, 'content-length': Buffer.byteLength(text) });
     ctx.res.end(text);

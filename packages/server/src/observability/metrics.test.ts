@@ -1,6 +1,8 @@
 // Unit tests of Metrics: separate registries per instance, the hooks features call, and storage timing on a real SQLite storage.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { SqliteStorage } from '../storage/sqlite/sqlite.js';
 import { Metrics } from './metrics.js';
 import { timeStorage } from './storage-timing.js';
@@ -79,5 +81,15 @@ describe('Metrics', () => {
     assert.equal(sample(text, 'herald_storage_operation_seconds_count{op="getApp"}'), 2);
     assert.equal(sample(text, 'herald_storage_errors_total{op="getApp"}'), 1);
     assert.equal(storage.kind, 'sqlite', 'non-function properties pass through');
+  });
+
+  it('documents every Herald metric in docs/operations.md', () => {
+    const doc = readFileSync(fileURLToPath(new URL('../../../../docs/operations.md', import.meta.url)), 'utf8');
+    const names = new Metrics().registry
+      .getMetricsAsArray()
+      .map((m) => m.name)
+      .filter((n) => !/^herald_(process|nodejs)_/.test(n));
+    assert.ok(names.length >= 15);
+    for (const name of names) assert.ok(doc.includes(`| \`${name}\` |`), `docs/operations.md lacks a row for ${name}`);
   });
 });

@@ -13,8 +13,9 @@ export interface StorageTimer {
 export function timeStorage(storage: Storage, timer: StorageTimer): Storage {
   const wrapped = new Map<PropertyKey, unknown>();
   return new Proxy(storage, {
-    get(target, prop, receiver) {
-      const value: unknown = Reflect.get(target, prop, receiver);
+    get(target, prop) {
+      // Getters run against the real object, so backends may use #private fields.
+      const value: unknown = Reflect.get(target, prop, target);
       if (typeof value !== 'function') return value;
       let fn = wrapped.get(prop);
       if (fn === undefined) {
