@@ -28,6 +28,7 @@ describe('herald', () => {
     assert.match(r.stdout, /^Usage: herald <command>/);
     assert.match(r.stdout, /^ {2}token +Print a connection token/m);
     assert.match(r.stdout, /^ {2}send +Publish a notification/m);
+    for (const name of ['start', 'apps', 'keys', 'config']) assert.match(r.stdout, new RegExp(`^ {2}${name} +\\S`, 'm'));
   });
 
   it('prints the usage on stderr and exits 2 without a command', () => {
@@ -49,6 +50,11 @@ describe('herald', () => {
       const r = herald(...args);
       assert.equal(r.code, 0, args.join(' '));
       assert.match(r.stdout, /^Usage: herald send/);
+    }
+    for (const name of ['start', 'token', 'apps', 'keys', 'config']) {
+      const r = herald(name, '--help');
+      assert.equal(r.code, 0, name);
+      assert.match(r.stdout, new RegExp(`^Usage: herald ${name}`), name);
     }
   });
 

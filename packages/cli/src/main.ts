@@ -18,6 +18,9 @@ const COMMANDS: Record<string, CommandEntry> = {
   start: { summary: 'Start the Herald server', load: () => import('./commands/start.js') },
   token: { summary: 'Print a connection token for a client', load: () => import('./commands/token.js') },
   send: { summary: 'Publish a notification through a running server', load: () => import('./commands/send.js') },
+  apps: { summary: 'List apps, create one, rotate a secret (in storage)', load: () => import('./commands/apps.js') },
+  keys: { summary: 'Generate or show the VAPID keys of an app (Web Push)', load: () => import('./commands/keys.js') },
+  config: { summary: 'Check the configuration, or print it with secrets masked', load: () => import('./commands/config.js') },
 };
 
 function mainUsage(): string {

@@ -8,3 +8,4 @@ export * from './limits.js';
 export * from './jobs.js';
 export * from './webhooks.js';
 export * from './push.js';
+export * from './admin.js';

@@ -13,7 +13,7 @@ import { Sessions } from './core/sessions.js';
 import { Publisher } from './core/publish.js';
 import { WebSocketTransport } from './transports/websocket/server.js';
 import { Router } from './http/router.js';
-import { sendError, sendJson } from './http/body.js';
+import { sendError } from './http/body.js';
 import { registerNativeApi } from './http/native-api.js';
 import { registerJobsApi } from './http/jobs-api.js';
 import { Jobs } from './core/jobs.js';
@@ -22,6 +22,14 @@ import { createWebhooks, reportToWebhooks } from './webhooks/setup.js';
 import { bootstrapApps } from './apps.js';
 import { setupWebPush, type WebPush } from './webpush/index.js';
 import { createLogger, type Logger } from './observability/log.js';
+import { Metrics } from './observability/metrics.js';
+import { timeStorage } from './observability/storage-timing.js';
+import { observeCore } from './observability/observe-core.js';
+import { registerHealth } from './http/health.js';
+import { registerAdminApi } from './admin/api.js';
+import { registerDashboard } from './admin/assets.js';
+import type { ChannelDirectory } from './admin/channels.js';
+import { newSecret } from './auth/secrets.js';
 
 export interface RunningServer {
   url: string;
@@ -37,13 +45,32 @@ export interface RunningServer {
   logger: Logger;
   apps: AppRecord[];
   createdDevApp: AppRecord | null;
+  /** Prometheus metrics of this server; features report through its record* hooks. */
+  metrics: Metrics;
+  /** Bearer token of the admin API and dashboard: the configured one, or one generated at this start. */
+  adminToken: string;
+  adminTokenGenerated: boolean;
+  /** Extension points of the admin API: channel protocols register a ChannelDirectory here. */
+  admin: { channels: ChannelDirectory[] };
   /** Graceful shutdown: stop accepting, tell clients to reconnect elsewhere, flush commits. */
   stop(): Promise<void>;
+}
+
+/** Paths still served while draining, so probes and scrapes see the shutdown. */
+const OPS_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** Resolves when `promise` settles or after `ms`, whichever comes first. */
+async function untilOrAfter(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise.then(() => undefined, () => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 export interface StartOptions {
   logger?: Logger;
   now?: () => number;
+  /** Directory of the built dashboard (default: packages/dashboard/dist/public). */
+  dashboardDir?: string;
 }
 
 /** Starts Herald with a loaded configuration. Rejects (with a clear message) when storage is unreachable or the port is taken. */
@@ -53,11 +80,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const now = options.now ?? Date.now;
   const onError = (err: unknown, context: string) => logger.error({ err, context }, 'internal error');
 
-  const storage = createStorage(config);
+  const metrics = new Metrics();
+  const storage = timeStorage(createStorage(config), metrics.storage);
   await storage.init();
   const { apps, createdDevApp } = await bootstrapApps(storage, config.apps, now());
 
-  const delivery = new Delivery(storage, { readBatch: 256, now, onError });
+  const delivery = new Delivery(storage, { readBatch: 256, now, onError, metrics: metrics.delivery });
   const sessions = new Sessions(storage, delivery, {
     node,
     sessionTtlMs: config.sessionTtl * 1000,
@@ -76,6 +104,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     disconnected: (session, app) => logger.info({ event: 'session_disconnected', app, session }, 'session disconnected'),
     ended: (s, reason, dropped) => logger.info({ event: 'session_ended', app: s.appId, session: s.id, reason, dropped }, 'session ended'),
   });
+  observeCore(metrics, { storage, delivery, sessions, publisher });
 
   const jobStore = createJobStore(config);
   await jobStore?.init();
@@ -86,7 +115,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   reportToWebhooks(webhooks, sessions, jobs, now);
   jobs?.start();
 
-  const hooks = { onError, onRefused: (code: string, message: string) => logger.info({ event: 'refused', code, message }, 'frame refused') };
+  const hooks = {
+    onError,
+    onRefused: (code: string, message: string) => {
+      metrics.recordRefusal(code);
+      logger.info({ event: 'refused', code, message }, 'frame refused');
+    },
+  };
   const ws = new WebSocketTransport(sessions, delivery, hooks, {
     maxFrameBytes: config.maxFrameBytes,
     heartbeatMs: config.heartbeatMs,
@@ -95,16 +130,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const router = new Router();
   let draining = false;
-  router.on('GET', '/healthz', (ctx) => sendJson(ctx.res, 200, { status: 'ok', node }));
-  router.on('GET', '/readyz', async (ctx) => {
-    if (draining) return sendJson(ctx.res, 503, { status: 'draining' });
-    try {
-      await storage.ping();
-      sendJson(ctx.res, 200, { status: 'ready', storage: storage.kind });
-    } catch {
-      sendJson(ctx.res, 503, { status: 'storage_unavailable' });
-    }
-  });
+  registerHealth(router, { node, storage, metrics, draining: () => draining, metricsToken: config.metricsToken });
   registerNativeApi(router, {
     storage,
     publisher,
@@ -116,6 +142,23 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   registerJobsApi(router, { storage, jobs, maxBodyBytes: config.maxBodyBytes, limits: { maxPayloadBytes: config.maxPayloadBytes, maxTtlSeconds: 30 * 86400 } });
   const webPush = await setupWebPush({ storage, publisher, router, config, apps, logger, now });
+  const adminToken = config.adminToken || newSecret(24);
+  const admin = { channels: [] as ChannelDirectory[] };
+  registerAdminApi(router, {
+    node,
+    startedAt: now(),
+    adminToken,
+    storage,
+    publisher,
+    delivery,
+    metrics,
+    channels: admin.channels,
+    maxBodyBytes: config.maxBodyBytes,
+    maxPayloadBytes: config.maxPayloadBytes,
+    maxTtlSeconds: 30 * 86400,
+    now,
+  });
+  registerDashboard(router, options.dashboardDir);
 
   /** Upgrade handlers by path prefix; protocol modules add theirs (e.g. Pusher's /app/). */
   const upgrades: Array<{ prefix: string; handle: (req: IncomingMessage, socket: Duplex, head: Buffer) => void }> = [
@@ -124,7 +167,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://herald.local');
-    if (draining && url.pathname !== '/healthz' && url.pathname !== '/readyz') {
+    if (draining && !OPS_PATHS.has(url.pathname)) {
       res.setHeader('connection', 'close');
       return sendError(res, new HeraldError('shutting_down'));
     }
@@ -138,6 +181,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         const e = toHeraldError(err);
         if (e.code === 'internal_error') logger.error({ err, path: url.pathname }, 'request failed');
         else logger.info({ event: 'refused', code: e.code, method: req.method, path: url.pathname }, 'request refused');
+        metrics.recordRefusal(e.code);
         sendError(res, e);
       });
   });
@@ -157,7 +201,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const sweeper = setInterval(() => {
     sessions.expire().catch((err: unknown) => onError(err, 'session expiry'));
-    storage.sweep(now(), config.statusRetention * 1000).catch((err: unknown) => onError(err, 'sweep'));
+    storage.sweep(now(), config.statusRetention * 1000).then((n) => metrics.expired(n), (err: unknown) => onError(err, 'sweep'));
   }, Math.min(30_000, config.sessionTtl * 500));
   sweeper.unref();
 
@@ -175,13 +219,22 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      const started = Date.now();
+      const left = () => Math.max(0, config.shutdownTimeoutMs - (Date.now() - started));
       draining = true;
       clearInterval(sweeper);
-      ws.close(CloseCode.ServerShutdown, 'server shutting down, reconnect');
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const deadline = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
-      await Promise.race([closed, deadline]);
+      logger.info({ event: 'shutdown_started', connections: ws.size }, 'shutting down');
+      // New requests and upgrades are refused from here on; requests already running finish.
+      const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections are closed as soon as their running request has answered.
+      const idleSweep = setInterval(() => server.closeIdleConnections(), 25);
+      // Clients reconnect at once (4200) to another node or to this one restarted. Waiting for the
+      // closes lets each disconnect be recorded before storage closes.
+      const wsClosed = ws.close(CloseCode.ServerShutdown, 'server shutting down, reconnect', Math.min(1000, left()));
+      await untilOrAfter(Promise.all([httpClosed, wsClosed]), left());
+      clearInterval(idleSweep);
+      // Whatever still runs now gets its connection cut: its caller sees an error, never a 202 for
+      // something not stored (a 202 is written only after the commit).
       server.closeAllConnections();
       await jobs?.stop();
       await webhooks.close();
@@ -189,9 +242,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await delivery.flush();
       await storage.close();
       await jobStore?.close();
+      logger.info({ event: 'shutdown_complete', ms: Date.now() - started }, 'stopped');
     })();
     return stopping;
   };
 
-  return { url, port, node, config, storage, delivery, sessions, publisher, router, webPush, logger, apps, createdDevApp, stop };
+  const adminTokenGenerated = !config.adminToken;
+  return { url, port, node, config, storage, delivery, sessions, publisher, router, webPush, logger, apps, createdDevApp, metrics, adminToken, adminTokenGenerated, admin, stop };
 }

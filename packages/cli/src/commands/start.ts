@@ -52,12 +52,20 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   } else {
     io.out(`Apps: ${server.apps.map((a) => `${a.id} (key ${a.key})`).join(', ')}\n`);
   }
+  // A generated admin token exists only in this process, so this output is the one place to read it.
+  io.out(`Dashboard: ${server.url}/dashboard (admin token ${server.adminTokenGenerated ? `generated for this run: ${server.adminToken}; set HERALD_ADMIN_TOKEN to keep one` : 'from HERALD_ADMIN_TOKEN'})\n`);
+  io.out(`Metrics: ${server.url}/metrics, health: ${server.url}/healthz, readiness: ${server.url}/readyz\n`);
 
   return new Promise<number>((resolve) => {
     let signals = 0;
     const stop = (signal: string) => {
       if (++signals > 1) return resolve(EXIT.failure);
       io.out(`herald: ${signal} received, shutting down\n`);
+      // stop() bounds each phase by shutdownTimeoutMs; this is the backstop if something still hangs.
+      setTimeout(() => {
+        io.err(`herald: shutdown took longer than ${server.config.shutdownTimeoutMs} ms, exiting\n`);
+        process.exit(EXIT.failure);
+      }, server.config.shutdownTimeoutMs + 1000).unref();
       server.stop().then(
         () => resolve(EXIT.ok),
         (err: unknown) => {

@@ -102,15 +102,21 @@ export function loadConfig(options: LoadOptions = {}): Config {
   return config;
 }
 
-/** The configuration with secrets masked, for `herald config print` and logs. */
+/** How a secret is shown: whether it is set and its length, none of its characters. */
+function mask(secret: string): string {
+  return secret ? `*** (${secret.length} characters)` : '';
+}
+
+/** The configuration with secrets masked (options marked `secret` in the schema, app secrets, URL passwords), for `herald config print`. */
 export function maskConfig(config: Config): Record<string, unknown> {
-  const mask = (s: string) => (s ? `${s.slice(0, 2)}…(${s.length})` : '');
-  return {
-    ...config,
-    appSecret: mask(config.appSecret),
-    adminToken: mask(config.adminToken),
-    vapidPrivateKey: mask(config.vapidPrivateKey),
-    redisUrl: config.redisUrl.replace(/\/\/([^@/]*)@/, '//***@'),
-    apps: config.apps.map((a) => ({ ...a, secret: mask(a.secret) })),
-  };
+  const masked: Record<string, unknown> = { ...config };
+  for (const name of NAMES) {
+    const value = config[name];
+    const spec: { secret?: boolean } = schema[name];
+    if (spec.secret && typeof value === 'string') masked[name] = mask(value);
+    // Credentials inside URLs (redis://user:password@host) are secrets whatever the option.
+    else if (typeof value === 'string') masked[name] = value.replace(/\/\/([^@/]*)@/, '//***@');
+  }
+  masked['apps'] = config.apps.map((a) => ({ ...a, secret: mask(a.secret) }));
+  return masked;
 }

@@ -2,39 +2,49 @@
 import type { WebhookEventName } from '@herald/protocol';
 import { HeraldConfigError } from './errors.js';
 
-interface OptionSpec<T> {
+/** Parses one setting; `accepts` describes the valid values for docs/config.md. */
+export type Parser<T> = ((raw: unknown, name: string) => T) & { accepts?: string };
+
+export interface OptionSpec<T> {
   env: string;
   default: T;
   doc: string;
-  parse: (raw: unknown, name: string) => T;
+  parse: Parser<T>;
+  /** Masked by `herald config print` and marked in docs/config.md. */
+  secret?: boolean;
+}
+
+/** Attaches the description of valid values that docs/config.md shows. */
+function accepts<T>(text: string, parse: (raw: unknown, name: string) => T): Parser<T> {
+  return Object.assign(parse, { accepts: text });
 }
 
 function int(min: number, max: number) {
-  return (raw: unknown, name: string): number => {
+  return accepts(`integer ${min} to ${max}`, (raw: unknown, name: string): number => {
     const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
       throw new HeraldConfigError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
     }
     return n;
-  };
+  });
 }
 
 function str(pattern?: RegExp) {
-  return (raw: unknown, name: string): string => {
+  return accepts(pattern ? `string matching \`${pattern.source}\`` : 'string', (raw: unknown, name: string): string => {
     if (typeof raw !== 'string' || (pattern && !pattern.test(raw))) {
       throw new HeraldConfigError(`${name} must be a string${pattern ? ` matching ${pattern}` : ''}, got ${JSON.stringify(raw)}`);
     }
     return raw;
-  };
+  });
 }
 
 function oneOf<const V extends string>(...values: V[]) {
-  return (raw: unknown, name: string): V => {
+  return accepts(`one of ${values.map((v) => `\`${v}\``).join(', ')}`, (raw: unknown, name: string): V => {
     if (typeof raw !== 'string' || !(values as string[]).includes(raw)) {
       throw new HeraldConfigError(`${name} must be one of ${values.join(', ')}, got ${JSON.stringify(raw)}`);
     }
     return raw as V;
-  };
+  });
 }
 
 function opt<T>(spec: OptionSpec<T>): OptionSpec<T> {
@@ -67,10 +77,11 @@ export const schema = {
   sendBufferBytes: opt({ env: 'HERALD_SEND_BUFFER_BYTES', default: 4 * 1024 * 1024, parse: int(16 * 1024, 1024 * 1024 * 1024), doc: 'Bytes queued to one slow connection before it is closed (its inbox keeps what it missed).' }),
   shutdownTimeoutMs: opt({ env: 'HERALD_SHUTDOWN_TIMEOUT_MS', default: 10_000, parse: int(0, 600_000), doc: 'Longest graceful shutdown before the process exits anyway.' }),
   logLevel: opt({ env: 'HERALD_LOG_LEVEL', default: 'info' as const, parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), doc: 'Log level of the JSON logs on stdout.' }),
-  adminToken: opt({ env: 'HERALD_ADMIN_TOKEN', default: '', parse: str(), doc: 'Token for the admin dashboard and admin API; empty means generated at start and printed.' }),
+  adminToken: opt({ env: 'HERALD_ADMIN_TOKEN', default: '', parse: str(), secret: true, doc: 'Token for the admin dashboard and admin API; empty means generated at start and printed.' }),
+  metricsToken: opt({ env: 'HERALD_METRICS_TOKEN', default: '', parse: str(), secret: true, doc: 'Bearer token GET /metrics requires; empty leaves /metrics open (app ids and traffic, no secrets), so keep it on a private network.' }),
   appId: opt({ env: 'HERALD_APP_ID', default: '', parse: str(/^[\w.-]*$/), doc: 'Defines one app without a config file (with HERALD_APP_KEY and HERALD_APP_SECRET).' }),
   appKey: opt({ env: 'HERALD_APP_KEY', default: '', parse: str(/^[\w.-]*$/), doc: 'Public key of the app defined by HERALD_APP_ID.' }),
-  appSecret: opt({ env: 'HERALD_APP_SECRET', default: '', parse: str(), doc: 'Secret of the app defined by HERALD_APP_ID.' }),
+  appSecret: opt({ env: 'HERALD_APP_SECRET', default: '', parse: str(), secret: true, doc: 'Secret of the app defined by HERALD_APP_ID.' }),
   appWebhookUrl: opt({ env: 'HERALD_APP_WEBHOOK_URL', default: '', parse: str(/^(https?:\/\/\S+)?$/), doc: 'Webhook URL of the app defined by HERALD_APP_ID (every event); config-file apps use their `webhooks` key. See docs/webhooks.md.' }),
   jobTtl: opt({ env: 'HERALD_JOB_TTL', default: 3600, parse: int(1, 30 * DAY), doc: 'Seconds a job may run before it expires (its session is told it failed with job_expired, the app gets job.expired); a finished job stays readable as long again. A job can ask for its own ttl.' }),
   webhookBatchMs: opt({ env: 'HERALD_WEBHOOK_BATCH_MS', default: 250, parse: int(0, 60_000), doc: 'Webhook events of one app are collected this long and sent in one request.' }),
@@ -80,7 +91,7 @@ export const schema = {
   // Web Push (src/webpush/, docs/webpush.md).
   vapidSubject: opt({ env: 'HERALD_VAPID_SUBJECT', default: '', parse: str(/^$|^(mailto:|https:\/\/)\S+$/), doc: 'VAPID contact (mailto: or https: URL) sent to push services for every app. Empty: the subject stored with each app\'s keys (mailto:admin@localhost when generated). Set a real contact in production: Apple refuses localhost.' }),
   vapidPublicKey: opt({ env: 'HERALD_VAPID_PUBLIC_KEY', default: '', parse: str(/^[\w-]*$/), doc: 'With vapidPrivateKey: one VAPID key pair (base64url) for every app, e.g. keys brought from another push server. Empty: each app gets its own pair, generated on first start and stored with the app.' }),
-  vapidPrivateKey: opt({ env: 'HERALD_VAPID_PRIVATE_KEY', default: '', parse: str(/^[\w-]*$/), doc: 'Private half of vapidPublicKey (base64url, 32 bytes).' }),
+  vapidPrivateKey: opt({ env: 'HERALD_VAPID_PRIVATE_KEY', default: '', parse: str(/^[\w-]*$/), secret: true, doc: 'Private half of vapidPublicKey (base64url, 32 bytes).' }),
   pushEndpointHosts: opt({ env: 'HERALD_PUSH_ENDPOINT_HOSTS', default: 'fcm.googleapis.com,*.push.services.mozilla.com,*.push.apple.com,*.notify.windows.com', parse: str(/^[\w.*:,[\] -]*$/), doc: 'Push services a browser subscription may point at, comma-separated: host, *.domain, or * for any. Keeps clients from making Herald POST to other hosts.' }),
   pushAttempts: opt({ env: 'HERALD_PUSH_ATTEMPTS', default: 5, parse: int(1, 20), doc: 'Attempts per push when the push service answers 429 or 5xx or does not answer, the first included.' }),
   pushRetryMaxMs: opt({ env: 'HERALD_PUSH_RETRY_MAX_MS', default: 60_000, parse: int(0, 3_600_000), doc: 'Longest wait before one push retry, ms; a Retry-After asking for longer gives that push up.' }),

@@ -7,6 +7,7 @@
 import { CloseCode, notificationFrame } from '@herald/protocol';
 import type { Storage } from '../storage/storage.js';
 import type { Outlet } from './outlet.js';
+import { SeqWindow } from './seq-window.js';
 
 /** One connection of a session, attached to this node. */
 export class LiveSession {
@@ -16,6 +17,8 @@ export class LiveSession {
   dirty = false;
   closed = false;
   readonly since = Date.now();
+  /** Seqs written to this connection and not yet acknowledged, to count acknowledgements. */
+  readonly unacked = new SeqWindow();
 
   constructor(
     readonly sessionId: string,
@@ -27,11 +30,22 @@ export class LiveSession {
   }
 }
 
+/** What Delivery reports as it works (metrics). Implemented outside core, so core needs no metrics library. */
+export interface DeliveryMetrics {
+  /** `count` notifications were written to connections of app `appId`. */
+  delivered(appId: string, count: number): void;
+  /** A notification dispatched live reached its live recipients on this node `ms` after it was accepted. */
+  latency(ms: number): void;
+  /** Clients of app `appId` acknowledged `count` notifications written to their current connection. */
+  acknowledged(appId: string, count: number): void;
+}
+
 export interface DeliveryOptions {
   /** Entries read per catch-up round. */
   readBatch: number;
   now: () => number;
   onError: (err: unknown, context: string) => void;
+  metrics?: DeliveryMetrics;
 }
 
 export class Delivery {
@@ -80,16 +94,28 @@ export class Delivery {
     return true;
   }
 
-  /** After a publish committed: writes the pre-built frame to every live recipient on this node. */
-  dispatch(recipients: Iterable<string>, seq: number, frame: string): void {
+  /** After a publish committed: writes the pre-built frame to every live recipient on this node. `acceptedAt` (ms) feeds the latency metric. */
+  dispatch(recipients: Iterable<string>, seq: number, frame: string, acceptedAt?: number): void {
+    let written = 0;
+    let appId = '';
     for (const id of recipients) {
       const ls = this.live.get(id);
       if (!ls) continue;
       if (ls.mode === 'live') {
-        if (seq > ls.cursor) this.write(ls, seq, frame);
+        if (seq > ls.cursor) {
+          this.write(ls, seq, frame);
+          written++;
+          appId = ls.appId;
+        }
       } else {
         ls.dirty = true;
       }
+    }
+    const metrics = this.options.metrics;
+    if (metrics && written > 0) {
+      // One publish addresses sessions of one app, so one report covers the whole fan-out.
+      metrics.delivered(appId, written);
+      if (acceptedAt !== undefined) metrics.latency(this.options.now() - acceptedAt);
     }
   }
 
@@ -105,6 +131,11 @@ export class Delivery {
   ack(sessionId: string, seq: number): void {
     const prev = this.acks.get(sessionId);
     if (prev !== undefined && prev >= seq) return;
+    const ls = this.live.get(sessionId);
+    if (ls && this.options.metrics) {
+      const count = ls.unacked.acknowledge(seq);
+      if (count > 0) this.options.metrics.acknowledged(ls.appId, count);
+    }
     this.acks.set(sessionId, seq);
     if (!this.acksScheduled) {
       this.acksScheduled = true;
@@ -124,9 +155,14 @@ export class Delivery {
         ls.dirty = false;
         const entries = await this.storage.readInbox(ls.sessionId, ls.cursor, this.options.readBatch, this.options.now());
         if (ls.closed) return;
+        let written = 0;
         for (const entry of entries) {
-          if (entry.seq > ls.cursor) this.write(ls, entry.seq, notificationFrame(entry.seq, entry.json));
+          if (entry.seq > ls.cursor) {
+            this.write(ls, entry.seq, notificationFrame(entry.seq, entry.json));
+            written++;
+          }
         }
+        if (written > 0) this.options.metrics?.delivered(ls.appId, written);
         if (entries.length < this.options.readBatch && !ls.dirty) break;
       }
       ls.mode = 'live';
@@ -139,6 +175,7 @@ export class Delivery {
   private write(ls: LiveSession, seq: number, frame: string): void {
     ls.cursor = seq;
     ls.outlet.send(frame);
+    if (this.options.metrics) ls.unacked.push(seq);
     this.marks.set(ls.sessionId, seq);
     if (!this.marksScheduled) {
       this.marksScheduled = true;

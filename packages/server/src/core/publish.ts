@@ -83,7 +83,7 @@ export class Publisher {
         case 'published':
           recipients = outcome.recipients;
           seq = outcome.seq;
-          this.delivery.dispatch(recipients, seq, notificationFrame(seq, json));
+          this.delivery.dispatch(recipients, seq, notificationFrame(seq, json), now);
           break;
         default:
           assertNever(outcome);

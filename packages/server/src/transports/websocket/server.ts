@@ -95,10 +95,21 @@ export class WebSocketTransport {
     }
   }
 
-  /** Closes every connection with `code` (shutdown: "reconnect now") and stops the heartbeat. */
-  close(code: number, reason: string): void {
+  /**
+   * Closes every connection with `code` (shutdown: "reconnect now") and stops the heartbeat. Resolves
+   * once every socket has closed (so each disconnect has been handed to the core), terminating those
+   * that have not finished the closing handshake after `graceMs`.
+   */
+  close(code: number, reason: string, graceMs = 1000): Promise<void> {
     clearInterval(this.sweep);
-    for (const ws of this.connections.keys()) ws.close(code, reason);
     this.wss.close();
+    const sockets = [...this.connections.keys()];
+    // The 'close' listener from accept() runs first, so conn.closed() has run when these resolve.
+    const closed = Promise.all(sockets.map((ws) => new Promise<void>((resolve) => ws.once('close', () => resolve()))));
+    for (const ws of sockets) ws.close(code, reason);
+    const timer = setTimeout(() => {
+      for (const ws of sockets) ws.terminate();
+    }, graceMs);
+    return closed.then(() => clearTimeout(timer));
   }
 }
