@@ -19,6 +19,7 @@ import { registerJobsApi } from './http/jobs-api.js';
 import { Jobs } from './core/jobs.js';
 import { createJobStore } from './storage/create-job-store.js';
 import { createWebhooks, reportToWebhooks } from './webhooks/setup.js';
+import { observePush, observeWebhook } from './observability/observe-features.js';
 import { bootstrapApps } from './apps.js';
 import { setupWebPush, type WebPush } from './webpush/index.js';
 import { createLogger, type Logger } from './observability/log.js';
@@ -111,7 +112,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const jobs = jobStore && new Jobs(jobStore, storage, publisher, { ttlMs: config.jobTtl * 1000, now, onError });
   if (jobs) sessions.events.push({ ended: (s, reason) => void jobs.sessionEnded(s.id, reason).catch((err: unknown) => onError(err, 'orphaning jobs')) });
   else logger.warn({ event: 'jobs_unavailable', storage: config.storage }, 'jobs are not available with this storage backend');
-  const webhooks = createWebhooks(config, storage, logger, now);
+  const webhooks = createWebhooks(config, storage, logger, now, (r) => observeWebhook(metrics, r));
   reportToWebhooks(webhooks, sessions, jobs, now);
   jobs?.start();
 
@@ -142,6 +143,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   registerJobsApi(router, { storage, jobs, maxBodyBytes: config.maxBodyBytes, limits: { maxPayloadBytes: config.maxPayloadBytes, maxTtlSeconds: 30 * 86400 } });
   const webPush = await setupWebPush({ storage, publisher, router, config, apps, logger, now });
+  webPush.dispatcher.observers.push((e) => observePush(metrics, e));
   const adminToken = config.adminToken || newSecret(24);
   const admin = { channels: [] as ChannelDirectory[] };
   registerAdminApi(router, {

@@ -16,7 +16,8 @@ export function webhookTargets(apps: Config['apps']): Map<string, WebhookTarget>
   return targets;
 }
 
-export function createWebhooks(config: Config, storage: Storage, logger: Logger, now: () => number): WebhookDispatcher {
+/** Builds the dispatcher; `observe` also sees every report (metrics). */
+export function createWebhooks(config: Config, storage: Storage, logger: Logger, now: () => number, observe?: (r: WebhookReport) => void): WebhookDispatcher {
   return new WebhookDispatcher(webhookTargets(config.apps), {
     batchMs: config.webhookBatchMs,
     retryMs: config.webhookRetryMs,
@@ -24,7 +25,10 @@ export function createWebhooks(config: Config, storage: Storage, logger: Logger,
     timeoutMs: config.webhookTimeoutMs,
     now,
     secret: async (appId) => (await storage.getApp(appId))?.secret ?? null,
-    report: (r) => logReport(logger, r),
+    report: (r) => {
+      logReport(logger, r);
+      observe?.(r);
+    },
   });
 }
 
