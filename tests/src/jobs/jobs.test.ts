@@ -70,6 +70,8 @@ describe('jobs through the real server', () => {
     await c.waitFor(() => notices(c.seen, job.id, 'started').length === 1, 'the started notice');
     c.client.disconnect();
     await waitUntil(() => c.client.state === State.Disconnected, 'the disconnect');
+    // The server records the close a moment after the client let go.
+    for (let i = 0; i < 100 && (await sdk.getSession(session)).connected; i++) await sleep(20);
 
     await sdk.jobs.progress(job.id, { percent: 50 });
     await sdk.jobs.complete(job.id, { rows: 1234 });
