@@ -2,6 +2,7 @@
 import { CloseCode, closeAction, sessionLost } from '@herald/protocol';
 import type { ClientFrame, Notification, NotificationFrame, WelcomeFrame } from '@herald/protocol';
 import { backoffDelay } from './backoff.js';
+import { Channels } from './channels.js';
 import { Credentials } from './credentials.js';
 import { Emitter } from './emitter.js';
 import type { Unsubscribe } from './emitter.js';
@@ -52,6 +53,8 @@ export class HeraldClient {
   private readonly listeners = new Listeners();
   private readonly credentials: Credentials;
   private readonly inbox: Inbox;
+  /** Channel subscriptions (public, private, presence): live events, subscribed again after every reconnect. */
+  readonly channels: Channels;
   private current: State = State.Disconnected;
   private transport: Transport | null = null;
   /** Bumped by every connection attempt and every teardown; a callback holding an older id is stale. */
@@ -70,6 +73,7 @@ export class HeraldClient {
     this.options = resolveOptions(options);
     this.credentials = new Credentials(this.options.token);
     this.inbox = new Inbox({ sendAck: (seq) => this.send({ op: 'ack', seq }) });
+    this.channels = new Channels({ send: (frame) => this.send(frame), channelAuth: options.channelAuth, onError: (error) => this.handlerFailed(error) });
     if (this.options.autoConnect) {
       queueMicrotask(() => {
         if (!this.steered) this.connect();
@@ -257,6 +261,7 @@ export class HeraldClient {
     clearTimeout(this.heartbeatTimer);
     this.reconnectTimer = this.connectTimer = this.heartbeatTimer = undefined;
     this.inbox.suspend();
+    this.channels.disconnected();
     const transport = this.transport;
     this.transport = null;
     transport?.close(code, reason);
@@ -299,6 +304,7 @@ export class HeraldClient {
     this.armHeartbeat();
     const parsed = parseServerFrame(text);
     if (parsed.kind === 'unknown') return;
+    if (parsed.kind === 'channel') return this.channels.receive(parsed.frame);
     if (parsed.kind === 'invalid') {
       this.emitError(new HeraldClientError('invalid_frame', `Ignored a server frame: ${parsed.reason}.`));
       return;

@@ -14,7 +14,9 @@ export type ClientErrorCode =
   /** A notification handler threw or rejected; the other handlers and the ack went on. */
   | 'handler_error'
   /** The client was given options it cannot work with. */
-  | 'invalid_options';
+  | 'invalid_options'
+  /** The channel authorization (auth endpoint or function) failed. */
+  | 'channel_auth_failed';
 
 /** Payload of the `error` event, and what the constructor throws on bad options. */
 export class HeraldClientError extends Error {

@@ -16,6 +16,8 @@ import { Router } from './http/router.js';
 import { sendError, sendJson } from './http/body.js';
 import { registerNativeApi } from './http/native-api.js';
 import { bootstrapApps } from './apps.js';
+import { createChannelHub, type ChannelHub } from './core/channels/index.js';
+import { createPusher } from './protocols/pusher/index.js';
 import { createLogger, type Logger } from './observability/log.js';
 
 export interface RunningServer {
@@ -27,6 +29,8 @@ export interface RunningServer {
   delivery: Delivery;
   sessions: Sessions;
   publisher: Publisher;
+  /** Channel subscriptions of both protocols on this node. */
+  channels: ChannelHub;
   router: Router;
   logger: Logger;
   apps: AppRecord[];
@@ -71,7 +75,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ended: (s, reason, dropped) => logger.info({ event: 'session_ended', app: s.appId, session: s.id, reason, dropped }, 'session ended'),
   });
 
-  const hooks = { onError, onRefused: (code: string, message: string) => logger.info({ event: 'refused', code, message }, 'frame refused') };
+  const channels = createChannelHub({ now, onError });
+  publisher.channels = channels;
+
+  const hooks = { onError, onRefused: (code: string, message: string) => logger.info({ event: 'refused', code, message }, 'frame refused'), channels };
   const ws = new WebSocketTransport(sessions, delivery, hooks, {
     maxFrameBytes: config.maxFrameBytes,
     heartbeatMs: config.heartbeatMs,
@@ -100,9 +107,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     maxTtlSeconds: 30 * 86400,
   });
 
+  const pusher = createPusher({
+    config, storage, hub: channels, router, now, onError, onRefused: hooks.onRefused,
+    onWebhookDropped: (url, events, reason) => logger.warn({ event: 'webhook_dropped', url, events, reason }, 'webhook dropped'),
+  });
+
   /** Upgrade handlers by path prefix; protocol modules add theirs (e.g. Pusher's /app/). */
   const upgrades: Array<{ prefix: string; handle: (req: IncomingMessage, socket: Duplex, head: Buffer) => void }> = [
     { prefix: '/v1/ws', handle: (req, socket, head) => ws.handleUpgrade(req, socket, head) },
+    { prefix: '/app', handle: (req, socket, head) => pusher.handleUpgrade(req, socket, head) },
   ];
 
   const server: Server = createServer((req, res) => {
@@ -161,16 +174,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       draining = true;
       clearInterval(sweeper);
       ws.close(CloseCode.ServerShutdown, 'server shutting down, reconnect');
+      const pusherClosed = pusher.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const deadline = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());
       await Promise.race([closed, deadline]);
       server.closeAllConnections();
+      await pusherClosed;
+      await channels.close();
       await delivery.flush();
       await storage.close();
     })();
     return stopping;
   };
 
-  return { url, port, node, config, storage, delivery, sessions, publisher, router, logger, apps, createdDevApp, stop };
+  return { url, port, node, config, storage, delivery, sessions, publisher, channels, router, logger, apps, createdDevApp, stop };
 }

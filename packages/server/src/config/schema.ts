@@ -1,4 +1,5 @@
 // The one typed configuration schema: defaults, environment variable names and docs come from here.
+import type { JsonObject } from '@herald/protocol';
 import { HeraldConfigError } from './errors.js';
 
 interface OptionSpec<T> {
@@ -81,6 +82,8 @@ export interface AppConfig {
   key: string;
   secret: string;
   name?: string;
+  /** Pusher protocol settings of this app (limits, client events, webhooks); see docs/pusher.md. Checked at start. */
+  pusher?: JsonObject;
 }
 
 export type Config = { [K in OptionName]: ValueOf<K> } & { apps: AppConfig[] };

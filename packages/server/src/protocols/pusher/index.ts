@@ -1,0 +1,65 @@
+// The Pusher Channels surface (protocol 7 on /app/{key}, HTTP API on /apps/{id}, webhooks), wired onto the shared channel hub.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Config } from '../../config/schema.js';
+import type { ChannelHub } from '../../core/channels/index.js';
+import type { Router } from '../../http/router.js';
+import type { Storage } from '../../storage/storage.js';
+import { registerPusherApi } from './http-api.js';
+import { parsePusherSettings, defaultPusherSettings, type PusherSettings } from './settings.js';
+import { PusherSocketServer } from './socket-server.js';
+import { WebhookSender } from './webhooks.js';
+
+export interface PusherDeps {
+  config: Config;
+  storage: Storage;
+  hub: ChannelHub;
+  router: Router;
+  now: () => number;
+  onError: (err: unknown, context: string) => void;
+  onRefused: (code: string, message: string) => void;
+  onWebhookDropped: (url: string, events: number, reason: string) => void;
+}
+
+export interface PusherProtocol {
+  /** Upgrade handler for the `/app` prefix. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Live Pusher connections on this node. */
+  readonly connections: number;
+  /** Closes connections (4200: reconnect now) and sends the webhooks still batched. */
+  close(): Promise<void>;
+}
+
+/** Reads every app's `pusher` settings (throwing HeraldConfigError on bad ones), registers the routes, applies the channel policy. */
+export function createPusher(deps: PusherDeps): PusherProtocol {
+  const configured = new Map<string, PusherSettings>();
+  deps.config.apps.forEach((app, i) => configured.set(app.id, parsePusherSettings(app.pusher, `apps[${i}].pusher`, deps.config.maxConnections)));
+  const defaults = defaultPusherSettings(deps.config.maxConnections);
+  const settings = (appId: string): PusherSettings => configured.get(appId) ?? defaults;
+
+  deps.hub.policy = (appId) => settings(appId).channels;
+  const webhooks = new WebhookSender({ app: (id) => deps.storage.getApp(id), settings, now: deps.now, onDropped: deps.onWebhookDropped, onError: deps.onError });
+  deps.hub.observers.push((event) => webhooks.observe(event));
+
+  const sockets = new PusherSocketServer({
+    storage: deps.storage,
+    hub: deps.hub,
+    settings,
+    hooks: { onError: deps.onError, onRefused: deps.onRefused },
+    maxFrameBytes: deps.config.maxFrameBytes,
+    sendBufferBytes: deps.config.sendBufferBytes,
+    now: deps.now,
+  });
+  registerPusherApi(deps.router, { storage: deps.storage, hub: deps.hub, settings, maxBodyBytes: deps.config.maxBodyBytes, now: deps.now });
+
+  return {
+    handleUpgrade: (req, socket, head) => sockets.handleUpgrade(req, socket, head),
+    get connections() {
+      return sockets.size;
+    },
+    close: async () => {
+      sockets.close();
+      await webhooks.close();
+    },
+  };
+}
