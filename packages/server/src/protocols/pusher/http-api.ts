@@ -35,7 +35,7 @@ export function registerPusherApi(router: Router, deps: PusherApiDeps): void {
     const body = withBody ? await readBody(ctx.req, deps.maxBodyBytes) : Buffer.alloc(0);
     const raw = ctx.req.url ?? '/';
     const q = raw.indexOf('?');
-    const check = verifyRequest(app, { method: ctx.req.method ?? 'GET', path: q < 0 ? raw : raw.slice(0, q), query: q < 0 ? '' : raw.slice(q + 1), body }, deps.now() / 1000);
+    const check = verifyRequest(app, { method: ctx.req.method ?? 'GET', path: q < 0 ? raw : raw.slice(0, q), query: q < 0 ? '' : raw.slice(q + 1), body }, Math.floor(deps.now() / 1000));
     if (!check.ok) throw new HeraldError('unauthorized', check.reason);
     return { app, body, params: check.params };
   };
