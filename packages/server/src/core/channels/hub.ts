@@ -196,7 +196,8 @@ export class ChannelHub implements ChannelSink {
     const channelData = kind === 'presence' ? request.channelData : undefined;
     if (kind === 'presence' && typeof channelData !== 'string') return refuse('invalid_request', 'presence channels need channel_data');
     if (!verifyAuthToken(sub.app, request.auth, channelAuthText(sub.socketId, channel, channelData))) {
-      return refuse('channel_unauthorized', `invalid signature for ${channel}: expected HMAC SHA256 hex digest of "${channelAuthText(sub.socketId, channel, channelData === undefined ? undefined : '<channel_data>')}" with the app secret`);
+      const signed = channelData === undefined ? `${sub.socketId}:${channel}` : `${sub.socketId}:${channel}:<channel_data>`;
+      return refuse('channel_unauthorized', `Invalid signature: expected <app key>:<HMAC SHA256 hex digest of "${signed}" keyed with the app secret>`);
     }
     if (channelData === undefined) return { member: null };
     const parsed = parseChannelData(channelData);
