@@ -123,6 +123,14 @@ function presenceData(members: PresenceMember[]): string {
 
 /** One encoding per shared message: a broadcast to many sockets is serialized once. */
 const encoded = new WeakMap<SubscriberMessage, string>();
+const encodedBytes = new WeakMap<SubscriberMessage, Buffer>();
+
+/** The UTF-8 bytes of the frame, also made once per shared message (the socket layer then skips re-encoding per socket). */
+export function subscriberMessageBytes(message: SubscriberMessage): Buffer {
+  let bytes = encodedBytes.get(message);
+  if (!bytes) encodedBytes.set(message, (bytes = Buffer.from(encodeSubscriberMessage(message))));
+  return bytes;
+}
 
 /** Encodes a hub message as the Pusher frame (system `data` as JSON strings, channel events with the publisher's string). */
 export function encodeSubscriberMessage(message: SubscriberMessage): string {

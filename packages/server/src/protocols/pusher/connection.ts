@@ -4,11 +4,12 @@ import type { ChannelHub, ChannelSubscriber, SubscriberMessage } from '../../cor
 import { newSocketId } from '../../core/channels/socket-id.js';
 import { signinText, verifyAuthToken } from '../../core/channels/authorize.js';
 import { PusherCode } from './codes.js';
-import { PING, PONG, connectionEstablished, encodeSubscriberMessage, errorFrame, parseClientMessage, signinSuccess } from './codec.js';
+import { PING, PONG, connectionEstablished, errorFrame, parseClientMessage, signinSuccess, subscriberMessageBytes } from './codec.js';
 
 /** The socket as the connection sees it. */
 export interface PusherOutlet {
-  send(frame: string): void;
+  /** A text frame, as a string or as its UTF-8 bytes. */
+  send(frame: string | Buffer): void;
   close(code: number, reason: string): void;
 }
 
@@ -85,7 +86,7 @@ export class PusherConnection implements ChannelSubscriber {
   }
 
   send(message: SubscriberMessage): void {
-    if (!this.closed) this.outlet.send(encodeSubscriberMessage(message));
+    if (!this.closed) this.outlet.send(subscriberMessageBytes(message));
   }
 
   /** Sends the server's ping (the client has been silent for activity_timeout). */

@@ -30,14 +30,14 @@ class SocketOutlet implements PusherOutlet {
     private readonly maxBuffered: number,
   ) {}
 
-  send(frame: string): void {
+  send(frame: string | Buffer): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
     if (this.ws.bufferedAmount > this.maxBuffered) {
       // Pusher keeps no history: a client this far behind reconnects (after a back-off) and resubscribes.
       this.close(PusherCode.OverCapacity, 'slow consumer');
       return;
     }
-    this.ws.send(frame);
+    this.ws.send(frame, { binary: false });
   }
 
   close(code: number, reason: string): void {
