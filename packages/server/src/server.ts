@@ -17,7 +17,7 @@ import { sendError, sendJson } from './http/body.js';
 import { registerNativeApi } from './http/native-api.js';
 import { bootstrapApps } from './apps.js';
 import { createChannelHub, type ChannelHub } from './core/channels/index.js';
-import { createPusher } from './protocols/pusher/index.js';
+import { createPusher, pusherSettings } from './protocols/pusher/index.js';
 import { createLogger, type Logger } from './observability/log.js';
 
 export interface RunningServer {
@@ -50,6 +50,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const logger = options.logger ?? createLogger(config.logLevel, node);
   const now = options.now ?? Date.now;
   const onError = (err: unknown, context: string) => logger.error({ err, context }, 'internal error');
+  const pusherApps = pusherSettings(config); // bad Pusher settings stop the start before anything opens
 
   const storage = createStorage(config);
   await storage.init();
@@ -108,7 +109,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
 
   const pusher = createPusher({
-    config, storage, hub: channels, router, now, onError, onRefused: hooks.onRefused,
+    config, settings: pusherApps, storage, hub: channels, router, now, onError, onRefused: hooks.onRefused,
     onWebhookDropped: (url, events, reason) => logger.warn({ event: 'webhook_dropped', url, events, reason }, 'webhook dropped'),
   });
 

@@ -12,6 +12,8 @@ import { WebhookSender } from './webhooks.js';
 
 export interface PusherDeps {
   config: Config;
+  /** From `pusherSettings(config)`, read before anything starts. */
+  settings: (appId: string) => PusherSettings;
   storage: Storage;
   hub: ChannelHub;
   router: Router;
@@ -30,12 +32,17 @@ export interface PusherProtocol {
   close(): Promise<void>;
 }
 
-/** Reads every app's `pusher` settings (throwing HeraldConfigError on bad ones), registers the routes, applies the channel policy. */
-export function createPusher(deps: PusherDeps): PusherProtocol {
+/** Reads every app's `pusher` settings; throws HeraldConfigError naming a bad one. Apps without settings get the defaults. */
+export function pusherSettings(config: Config): (appId: string) => PusherSettings {
   const configured = new Map<string, PusherSettings>();
-  deps.config.apps.forEach((app, i) => configured.set(app.id, parsePusherSettings(app.pusher, `apps[${i}].pusher`, deps.config.maxConnections)));
-  const defaults = defaultPusherSettings(deps.config.maxConnections);
-  const settings = (appId: string): PusherSettings => configured.get(appId) ?? defaults;
+  config.apps.forEach((app, i) => configured.set(app.id, parsePusherSettings(app.pusher, `apps[${i}].pusher`, config.maxConnections)));
+  const defaults = defaultPusherSettings(config.maxConnections);
+  return (appId) => configured.get(appId) ?? defaults;
+}
+
+/** Registers the HTTP API routes, applies the apps' channel policy to the hub, and serves `/app/{key}`. */
+export function createPusher(deps: PusherDeps): PusherProtocol {
+  const { settings } = deps;
 
   deps.hub.policy = (appId) => settings(appId).channels;
   const webhooks = new WebhookSender({ app: (id) => deps.storage.getApp(id), settings, now: deps.now, onDropped: deps.onWebhookDropped, onError: deps.onError });
