@@ -97,14 +97,28 @@ describe('admin API', () => {
     const r = await admin<{ error: { code: string } }>(`/apps/${TEST_APP.id}/notifications`, { method: 'POST', body: { to: {}, module: 'm', type: 't' } });
     assert.equal(r.status, 400);
     assert.equal(r.body.error.code, 'invalid_target');
-    const ch = await admin<{ error: { code: string } }>(`/apps/${TEST_APP.id}/notifications`, { method: 'POST', body: { to: { channels: ['orders'] }, module: 'm', type: 't' } });
-    assert.equal(ch.body.error.code, 'invalid_target', 'channels are refused while no channel protocol is enabled');
+    const ch = await admin<{ error: { code: string } }>(`/apps/${TEST_APP.id}/notifications`, { method: 'POST', body: { to: { channels: ['bad channel!'] }, module: 'm', type: 't' } });
+    assert.equal(ch.body.error.code, 'invalid_channel');
   });
 
-  it('lists no channels, saying none is available, when no channel protocol is enabled', async () => {
-    const r = await admin<AdminChannelList>(`/apps/${TEST_APP.id}/channels`);
-    assert.equal(r.status, 200);
-    assert.deepEqual(r.body, { available: false, channels: [] });
+  it('lists channels with their subscriber counts, and sends a test notification to a channel', async () => {
+    const c = recordingClient(server.url, await sdk.createToken({ user: 'watcher' }));
+    clients.push(c);
+    await c.session();
+    const channel = c.client.channels.subscribe('orders');
+    const events: unknown[] = [];
+    channel.bind('created', (data: unknown) => events.push(data));
+    let listing: AdminChannelList = { available: false, channels: [] };
+    for (let i = 0; i < 100 && !listing.channels.some((ch) => ch.name === 'orders'); i++) {
+      listing = (await admin<AdminChannelList>(`/apps/${TEST_APP.id}/channels`)).body;
+      if (!listing.channels.some((ch) => ch.name === 'orders')) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(listing.available, true);
+    assert.deepEqual(listing.channels.find((ch) => ch.name === 'orders'), { name: 'orders', subscribers: 1, presence: null });
+    const sent = await admin<PublishResult>(`/apps/${TEST_APP.id}/notifications`, { method: 'POST', body: { to: { channels: ['orders'] }, module: 'shop', type: 'created', data: { id: 7 } } });
+    assert.equal(sent.status, 202);
+    assert.equal(sent.body.recipients, 1);
+    await c.waitFor(() => events.length === 1, 'the channel event');
   });
 
   it('reports message flow per second for the last minute', async () => {

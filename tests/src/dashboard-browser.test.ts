@@ -55,7 +55,7 @@ describe('dashboard in a browser', () => {
     await page.waitForSelector('#app-view', { state: 'visible' });
     await page.waitForSelector(`#apps tr[data-app="${TEST_APP.id}"]`);
     await page.waitForSelector('#live[data-state="live"]');
-    assert.match(await page.textContent('#channels') ?? '', /No channel protocol is enabled/);
+    assert.match(await page.textContent('#channels') ?? '', /No channel has subscribers right now/);
   });
 
   it('shows a client session as it connects, and delivers a test notification sent from the form', async () => {

@@ -1,6 +1,7 @@
 // /metrics through the real server: connections, sessions, the notification lifecycle, latency, storage timing, refusals, expiry.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import WebSocket from 'ws';
 import { Herald, HeraldApiError } from '@herald/server-sdk';
 import { loadConfig, startServer } from '@herald/server';
 import { freePort, serverEnv, startServerProcess, tempDir, TEST_APP, type ServerProcess } from './fixtures/server-process.js';
@@ -79,6 +80,13 @@ describe('metrics through the real server', () => {
     await c.waitFor(() => c.seen.length === 3, 'the notifications kept while away');
     await until(server.url, `herald_inbox_pending{${APP}}`, 0);
     await until(server.url, `herald_sessions_opened_total{${APP},transport="websocket",kind="resumed"}`, 1);
+  });
+
+  it('counts Pusher protocol connections under their own transport', async () => {
+    const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/app/${TEST_APP.key}?protocol=7`);
+    await new Promise<void>((resolve, reject) => (ws.once('message', () => resolve()), ws.once('error', reject)));
+    await until(server.url, `herald_connections{transport="pusher",${APP}}`, 1);
+    ws.close();
   });
 
   it('counts refusals by error code', async () => {

@@ -1,4 +1,5 @@
 // HeraldClient: the public API: options, connection control, notification handlers and events.
+import { Channels } from './channels.js';
 import { Connection } from './connection.js';
 import { Emitter } from './emitter.js';
 import type { Unsubscribe } from './emitter.js';
@@ -26,6 +27,8 @@ export class HeraldClient {
   private readonly connection: Connection;
   /** Jobs the backend runs for this session: `jobs.watch(id, {onProgress})`, `jobs.on('started', ...)`. */
   readonly jobs: Jobs;
+  /** Channel subscriptions (public, private, presence): live events, subscribed again after every reconnect. */
+  readonly channels: Channels;
   /** Set once the application calls connect/disconnect/close, so autoConnect does not overrule it. */
   private steered = false;
 
@@ -40,7 +43,10 @@ export class HeraldClient {
         this.listeners.dispatch(notification, info, (error) => this.handlerFailed(error));
         this.emit('notification', { ...info, notification });
       },
+      channelFrame: (frame) => this.channels.receive(frame),
+      transportLost: () => this.channels.disconnected(),
     });
+    this.channels = new Channels({ send: (frame) => this.connection.send(frame), channelAuth: options.channelAuth, onError: (error) => this.handlerFailed(error) });
     this.jobs = new Jobs(this);
     if (resolved.autoConnect) {
       queueMicrotask(() => {

@@ -1,6 +1,6 @@
 // The connection state machine: connect, hello/welcome, resume, reconnect with backoff, heartbeat watchdog.
 import { CloseCode, closeAction, sessionLost } from '@herald/protocol';
-import type { ClientFrame, Notification, NotificationFrame, WelcomeFrame } from '@herald/protocol';
+import type { ChannelServerFrame, ClientFrame, Notification, NotificationFrame, WelcomeFrame } from '@herald/protocol';
 import { backoffDelay } from './backoff.js';
 import { Credentials } from './credentials.js';
 import { HeraldClientError } from './errors.js';
@@ -20,6 +20,10 @@ export interface ConnectionHooks {
   emitError(error: HeraldClientError): void;
   /** Hands one new notification to the application (called once per seq, in order). */
   deliver(notification: Notification, info: DeliveryInfo): void;
+  /** A channel frame (subscriptions, channel events, presence) for the channel layer. */
+  channelFrame(frame: ChannelServerFrame): void;
+  /** The transport is gone: channel subscriptions must be made again on the next connection. */
+  transportLost(): void;
 }
 
 type Timer = ReturnType<typeof setTimeout>;
@@ -171,6 +175,7 @@ export class Connection {
     clearTimeout(this.heartbeatTimer);
     this.reconnectTimer = this.connectTimer = this.heartbeatTimer = undefined;
     this.inbox.suspend();
+    this.hooks.transportLost();
     const transport = this.transport;
     this.transport = null;
     transport?.close(code, reason);
@@ -208,6 +213,7 @@ export class Connection {
     this.armHeartbeat();
     const parsed = parseServerFrame(text);
     if (parsed.kind === 'unknown') return;
+    if (parsed.kind === 'channel') return this.hooks.channelFrame(parsed.frame);
     if (parsed.kind === 'invalid') {
       this.hooks.emitError(new HeraldClientError('invalid_frame', `Ignored a server frame: ${parsed.reason}.`));
       return;
@@ -281,7 +287,8 @@ export class Connection {
     }, this.heartbeat * 2);
   }
 
-  private send(frame: ClientFrame): boolean {
+  /** Sends a frame on the current transport; false when there is none. */
+  send(frame: ClientFrame): boolean {
     return this.transport?.send(frame) ?? false;
   }
 }

@@ -20,7 +20,9 @@ export type ClientErrorCode =
   /** Web Push: the user refused notifications, or has not allowed them. */
   | 'push_denied'
   /** Web Push: subscribing or registering with Herald failed (the message says why). */
-  | 'push_failed';
+  | 'push_failed'
+  /** The channel authorization (auth endpoint or function) failed. */
+  | 'channel_auth_failed';
 
 /** Payload of the `error` event, and what the constructor throws on bad options. */
 export class HeraldClientError extends Error {

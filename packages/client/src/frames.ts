@@ -1,10 +1,12 @@
 // Reads server frames from JSON text and checks their shape before the client trusts them.
 import { isErrorCode } from '@herald/protocol';
-import type { JsonValue, Notification, ServerFrame } from '@herald/protocol';
+import type { ChannelServerFrame, JsonValue, Notification, SessionServerFrame } from '@herald/protocol';
+import { parseChannelFrame } from './channel-frames.js';
 
 /** A parsed frame, a frame with an op this client does not know (ignored, for forward compatibility), or garbage. */
 export type ParsedFrame =
-  | { kind: 'frame'; frame: ServerFrame }
+  | { kind: 'frame'; frame: SessionServerFrame }
+  | { kind: 'channel'; frame: ChannelServerFrame }
   | { kind: 'unknown'; op: string }
   | { kind: 'invalid'; reason: string };
 
@@ -90,6 +92,6 @@ export function parseServerFrame(text: string): ParsedFrame {
         : { kind: 'frame', frame: { op, code: 'internal_error', message: `${code}: ${text}` } };
     }
     default:
-      return { kind: 'unknown', op };
+      return parseChannelFrame(value) ?? { kind: 'unknown', op };
   }
 }

@@ -1,6 +1,7 @@
 // The client's options: their types, defaults, and the checks that reject bad ones at construction.
 import { DEFAULT_BACKOFF } from './backoff.js';
 import type { BackoffOptions } from './backoff.js';
+import type { ChannelAuthOption } from './channel-auth.js';
 import type { TokenSource } from './credentials.js';
 import { HeraldClientError } from './errors.js';
 import type { TransportFactory } from './transport.js';
@@ -24,6 +25,8 @@ export interface HeraldClientOptions {
   connectTimeout?: number;
   /** Advanced: the transport to use instead of the WebSocket one (same delivery semantics). */
   transport?: TransportFactory;
+  /** Signs private and presence channel subscriptions: your auth endpoint (Pusher's format) or a function. */
+  channelAuth?: ChannelAuthOption;
 }
 
 /** Options after defaults and checks. */

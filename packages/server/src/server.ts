@@ -22,6 +22,9 @@ import { createWebhooks, reportToWebhooks } from './webhooks/setup.js';
 import { observePush, observeWebhook } from './observability/observe-features.js';
 import { bootstrapApps } from './apps.js';
 import { setupWebPush, type WebPush } from './webpush/index.js';
+import { createChannelHub, type ChannelHub } from './core/channels/index.js';
+import { channelStateDirectory } from './admin/channel-hub-directory.js';
+import { createPusher, pusherSettings } from './protocols/pusher/index.js';
 import { createLogger, type Logger } from './observability/log.js';
 import { Metrics } from './observability/metrics.js';
 import { timeStorage } from './observability/storage-timing.js';
@@ -41,6 +44,8 @@ export interface RunningServer {
   delivery: Delivery;
   sessions: Sessions;
   publisher: Publisher;
+  /** Channel subscriptions of both protocols on this node. */
+  channels: ChannelHub;
   router: Router;
   webPush: WebPush;
   logger: Logger;
@@ -80,6 +85,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const logger = options.logger ?? createLogger(config.logLevel, node);
   const now = options.now ?? Date.now;
   const onError = (err: unknown, context: string) => logger.error({ err, context }, 'internal error');
+  const pusherApps = pusherSettings(config); // bad Pusher settings stop the start before anything opens
 
   const metrics = new Metrics();
   const storage = timeStorage(createStorage(config), metrics.storage);
@@ -116,7 +122,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   reportToWebhooks(webhooks, sessions, jobs, now);
   jobs?.start();
 
+  const channels = createChannelHub({ now, onError });
+  publisher.channels = channels;
+
   const hooks = {
+    channels,
     onError,
     onRefused: (code: string, message: string) => {
       metrics.recordRefusal(code);
@@ -145,7 +155,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const webPush = await setupWebPush({ storage, publisher, router, config, apps, logger, now });
   webPush.dispatcher.observers.push((e) => observePush(metrics, e));
   const adminToken = config.adminToken || newSecret(24);
-  const admin = { channels: [] as ChannelDirectory[] };
+  const admin = { channels: [channelStateDirectory(channels.state)] as ChannelDirectory[] };
   registerAdminApi(router, {
     node,
     startedAt: now(),
@@ -162,9 +172,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   registerDashboard(router, options.dashboardDir);
 
+  const pusher = createPusher({
+    config, settings: pusherApps, storage, hub: channels, router, now, onError, onRefused: hooks.onRefused,
+    onWebhookDropped: (url, events, reason) => logger.warn({ event: 'webhook_dropped', url, events, reason }, 'webhook dropped'),
+  });
+
   /** Upgrade handlers by path prefix; protocol modules add theirs (e.g. Pusher's /app/). */
+  metrics.sources.connections.push(() => pusher.byApp());
   const upgrades: Array<{ prefix: string; handle: (req: IncomingMessage, socket: Duplex, head: Buffer) => void }> = [
     { prefix: '/v1/ws', handle: (req, socket, head) => ws.handleUpgrade(req, socket, head) },
+    { prefix: '/app', handle: (req, socket, head) => pusher.handleUpgrade(req, socket, head) },
   ];
 
   const server: Server = createServer((req, res) => {
@@ -232,12 +249,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       const idleSweep = setInterval(() => server.closeIdleConnections(), 25);
       // Clients reconnect at once (4200) to another node or to this one restarted. Waiting for the
       // closes lets each disconnect be recorded before storage closes.
+      const pusherClosed = pusher.close();
       const wsClosed = ws.close(CloseCode.ServerShutdown, 'server shutting down, reconnect', Math.min(1000, left()));
       await untilOrAfter(Promise.all([httpClosed, wsClosed]), left());
       clearInterval(idleSweep);
       // Whatever still runs now gets its connection cut: its caller sees an error, never a 202 for
       // something not stored (a 202 is written only after the commit).
       server.closeAllConnections();
+      await pusherClosed;
+      await channels.close();
       await jobs?.stop();
       await webhooks.close();
       await webPush.stop(Math.min(config.shutdownTimeoutMs, 5_000));
@@ -250,5 +270,5 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   };
 
   const adminTokenGenerated = !config.adminToken;
-  return { url, port, node, config, storage, delivery, sessions, publisher, router, webPush, logger, apps, createdDevApp, metrics, adminToken, adminTokenGenerated, admin, stop };
+  return { url, port, node, config, storage, delivery, sessions, publisher, channels, router, webPush, logger, apps, createdDevApp, metrics, adminToken, adminTokenGenerated, admin, stop };
 }

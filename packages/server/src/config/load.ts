@@ -1,5 +1,6 @@
 // Builds the effective configuration: defaults, then the config file (HERALD_CONFIG), then environment variables.
 import { readFileSync } from 'node:fs';
+import type { JsonObject } from '@herald/protocol';
 import { FOREIGN_ENV, schema, type AppConfig, type Config, type OptionName } from './schema.js';
 import { HeraldConfigError } from './errors.js';
 import { parseWebhookConfig } from '../webhooks/config.js';
@@ -18,7 +19,7 @@ function parseApps(raw: unknown): AppConfig[] {
     if (typeof item !== 'object' || item === null) throw new HeraldConfigError(`apps[${i}] must be an object`);
     const rec = item as Record<string, unknown>;
     for (const k of Object.keys(rec)) {
-      if (!['id', 'key', 'secret', 'name', 'webhooks'].includes(k)) throw new HeraldConfigError(`apps[${i}].${k} is not a known app setting`);
+      if (!['id', 'key', 'secret', 'name', 'webhooks', 'pusher'].includes(k)) throw new HeraldConfigError(`apps[${i}].${k} is not a known app setting`);
     }
     for (const k of ['id', 'key', 'secret'] as const) {
       const v = rec[k];
@@ -29,7 +30,18 @@ function parseApps(raw: unknown): AppConfig[] {
     const name = rec['name'];
     if (name !== undefined && typeof name !== 'string') throw new HeraldConfigError(`apps[${i}].name must be a string`);
     const webhooks = rec['webhooks'] === undefined ? undefined : parseWebhookConfig(rec['webhooks'], `apps[${i}].webhooks`);
-    return { id: rec['id'] as string, key: rec['key'] as string, secret: rec['secret'] as string, ...(name ? { name } : {}), ...(webhooks ? { webhooks } : {}) };
+    const pusher = rec['pusher'];
+    if (pusher !== undefined && (typeof pusher !== 'object' || pusher === null || Array.isArray(pusher))) {
+      throw new HeraldConfigError(`apps[${i}].pusher must be an object (docs/pusher.md)`);
+    }
+    return {
+      id: rec['id'] as string,
+      key: rec['key'] as string,
+      secret: rec['secret'] as string,
+      ...(name ? { name } : {}),
+      ...(webhooks ? { webhooks } : {}),
+      ...(pusher !== undefined ? { pusher: pusher as JsonObject } : {}),
+    };
   });
 }
 

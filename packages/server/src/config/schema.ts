@@ -1,5 +1,5 @@
 // The one typed configuration schema: defaults, environment variable names and docs come from here.
-import type { WebhookEventName } from '@herald/protocol';
+import type { JsonObject, WebhookEventName } from '@herald/protocol';
 import { HeraldConfigError } from './errors.js';
 
 /** Parses one setting; `accepts` describes the valid values for docs/config.md. */
@@ -109,6 +109,8 @@ export interface AppConfig {
   name?: string;
   /** Herald's native webhooks (docs/webhooks.md). */
   webhooks?: AppWebhookConfig;
+  /** Pusher protocol settings of this app (limits, client events, webhooks); see docs/pusher.md. Checked at start. */
+  pusher?: JsonObject;
 }
 
 /** Where an app's native webhooks go, and which events (all when `events` is absent). */

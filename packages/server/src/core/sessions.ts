@@ -28,6 +28,8 @@ export class HandshakeError extends HeraldError {
 }
 
 export interface OpenedSession {
+  /** The session's app (channel authorization checks signatures with its key and secret). */
+  app: AppRecord;
   live: LiveSession;
   record: SessionRecord;
   welcome: WelcomeFrame;
@@ -122,7 +124,7 @@ export class Sessions {
     outlet.send(JSON.stringify(welcome));
     const live = this.delivery.attach(record.id, app.id, outlet, record.ackedSeq);
     for (const e of this.events) e.opened?.(record, existing !== null, outlet.transport);
-    return { live, record, welcome };
+    return { app, live, record, welcome };
   }
 
   /** A connection ended (called once per opened connection): the session lives on for its ttl unless another connection took it over. */

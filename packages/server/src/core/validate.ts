@@ -1,6 +1,7 @@
 // Validation of publish requests: every refusal names the field and carries a stable code.
 import { LIMITS, PUSH_CONTENT_MAX_BYTES, RESERVED_MODULE_PREFIX, type JsonValue, type PublishRequest, type PushContent, type Target } from '@herald/protocol';
 import { HeraldError } from '../errors.js';
+import { isValidChannelName } from './channels/names.js';
 
 const NAME = /^[\w.:/-]{1,128}$/;
 const TARGET_KEYS = new Set(['sessions', 'users', 'scopes', 'channels', 'all', 'except']);
@@ -36,6 +37,8 @@ export function validateTarget(raw: unknown): Target {
     const ids = idList(raw[field], field);
     if (ids) target[field] = ids;
   }
+  const badChannel = target.channels?.find((c) => !isValidChannelName(c));
+  if (badChannel !== undefined) throw new HeraldError('invalid_channel', `to.channels: invalid channel name ${JSON.stringify(badChannel)}`);
   if (raw['all'] !== undefined) {
     if (typeof raw['all'] !== 'boolean') throw new HeraldError('invalid_target', 'to.all must be a boolean');
     if (raw['all']) target.all = true;

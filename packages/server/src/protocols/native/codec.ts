@@ -1,6 +1,7 @@
 // Parsing of native client frames: anything that is not a well-formed frame becomes a HeraldError.
 import type { ClientFrame } from '@herald/protocol';
 import { HeraldError } from '../../errors.js';
+import { parseChannelFrame } from './channel-codec.js';
 
 function isSeq(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -46,7 +47,10 @@ export function parseClientFrame(text: string): ClientFrame {
       return { op: 'pong' };
     case 'close':
       return { op: 'close' };
-    default:
+    default: {
+      const channel = parseChannelFrame(frame);
+      if (channel) return channel;
       throw new HeraldError('unknown_op', `unknown op ${JSON.stringify(frame['op'])}`);
+    }
   }
 }

@@ -5,10 +5,14 @@ import { HandshakeError, type Sessions } from '../../core/sessions.js';
 import type { Delivery, LiveSession } from '../../core/delivery.js';
 import type { Outlet } from '../../core/outlet.js';
 import { parseClientFrame } from './codec.js';
+import { NativeChannels } from './channels.js';
+import type { ChannelHub } from '../../core/channels/index.js';
 
 export interface NativeConnectionHooks {
   onError(err: unknown, context: string): void;
   onRefused(code: string, message: string): void;
+  /** The channel hub; without it, channel frames are refused. */
+  channels?: ChannelHub;
 }
 
 /** Frames received before the handshake completes that we are willing to queue. */
@@ -17,6 +21,7 @@ const MAX_EARLY_FRAMES = 64;
 export class NativeConnection {
   private state: 'awaiting-hello' | 'opening' | 'open' | 'closed' = 'awaiting-hello';
   private live: LiveSession | null = null;
+  private channels: NativeChannels | null = null;
   private early: string[] = [];
   /** Set on every frame received: the heartbeat sweep closes connections that stay silent. */
   alive = true;
@@ -58,6 +63,11 @@ export class NativeConnection {
           }
           this.live = opened.live;
           this.state = 'open';
+          const hub = this.hooks.channels;
+          if (hub) {
+            this.channels = new NativeChannels(opened.app, opened.record.id, opened.record.userId, this.outlet, hub, this.hooks.onRefused);
+            this.channels.open();
+          }
           const queued = this.early;
           this.early = [];
           for (const t of queued) this.receive(t);
@@ -87,6 +97,11 @@ export class NativeConnection {
         return;
       case 'hello':
         return this.reportError(new HeraldError('protocol_error', 'already said hello'));
+      case 'subscribe':
+      case 'unsubscribe':
+      case 'channel_event':
+        if (!this.channels) return this.reportError(new HeraldError('unknown_op', 'channels are not enabled on this server'));
+        return this.channels.receive(frame);
       default: {
         const unknown: never = frame;
         return this.reportError(new HeraldError('unknown_op', `unknown op ${JSON.stringify(unknown)}`));
@@ -99,6 +114,8 @@ export class NativeConnection {
     this.state = 'closed';
     const live = this.live;
     this.live = null;
+    this.channels?.closed().catch((err: unknown) => this.hooks.onError(err, 'channels detach'));
+    this.channels = null;
     if (live) void this.sessions.disconnected(live).catch((err: unknown) => this.hooks.onError(err, 'disconnect'));
   }
 

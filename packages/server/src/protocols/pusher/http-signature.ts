@@ -1,0 +1,84 @@
+// Pusher HTTP API request signatures: HMAC-SHA256 over method, path and sorted query (with body_md5), within 600 s.
+import { createHash } from 'node:crypto';
+import { safeEqual } from '../../auth/secrets.js';
+import { hmacHex, type AppCredentials } from '../../core/channels/authorize.js';
+
+/** Requests signed further than this from the server's clock are refused (Pusher's window). */
+export const TIMESTAMP_WINDOW_S = 600;
+
+export interface SignedRequest {
+  method: string;
+  /** The path exactly as received (no query). */
+  path: string;
+  /** The raw query string, without `?`. */
+  query: string;
+  body: Buffer;
+}
+
+export type SignatureCheck = { ok: true; params: Map<string, string> } | { ok: false; reason: string };
+
+/** Query parameters with lowercased keys; values decoded (`+` kept, or read as a space when `plusIsSpace`). */
+export function parseQuery(query: string, plusIsSpace = false): Map<string, string> {
+  const params = new Map<string, string>();
+  for (const part of query.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const rawKey = eq < 0 ? part : part.slice(0, eq);
+    const rawValue = eq < 0 ? '' : part.slice(eq + 1);
+    params.set(decode(rawKey, plusIsSpace).toLowerCase(), decode(rawValue, plusIsSpace));
+  }
+  return params;
+}
+
+function decode(s: string, plusIsSpace: boolean): string {
+  const text = plusIsSpace ? s.replace(/\+/g, ' ') : s;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The string Pusher signs: `METHOD\npath\nk=v&...` (keys sorted, values unescaped, auth_signature left out). */
+export function stringToSign(method: string, path: string, params: Map<string, string>): string {
+  const query = [...params]
+    .filter(([k]) => k !== 'auth_signature')
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+  return `${method.toUpperCase()}\n${path}\n${query}`;
+}
+
+/** Checks a request's signature, key, version, body_md5 and timestamp. `nowS` is the server's clock in seconds. */
+export function verifyRequest(app: AppCredentials, request: SignedRequest, nowS: number): SignatureCheck {
+  const candidates = [parseQuery(request.query)];
+  // Clients that form-encode their query send spaces as '+': accept that reading too.
+  if (request.query.includes('+')) candidates.push(parseQuery(request.query, true));
+  const paths = [request.path];
+  const decodedPath = decode(request.path, false);
+  if (decodedPath !== request.path) paths.push(decodedPath);
+
+  const first = candidates[0]!;
+  const signature = first.get('auth_signature');
+  if (!signature) return { ok: false, reason: 'auth_signature is missing' };
+  if (first.get('auth_key') !== app.key) return { ok: false, reason: 'auth_key does not belong to this app' };
+  if (first.get('auth_version') !== '1.0') return { ok: false, reason: 'auth_version must be 1.0' };
+  const md5 = request.body.length > 0 ? createHash('md5').update(request.body).digest('hex') : null;
+  if (md5 !== null && first.get('body_md5') !== undefined && first.get('body_md5') !== md5) return { ok: false, reason: 'body_md5 does not match the body' };
+
+  let matched: Map<string, string> | null = null;
+  for (const params of candidates) {
+    // The MD5 is always recomputed from the bytes received, so an unsigned body change fails the signature.
+    if (md5 !== null) params.set('body_md5', md5);
+    for (const path of paths) {
+      if (safeEqual(signature, hmacHex(app.secret, stringToSign(request.method, path, params)))) matched = params;
+    }
+  }
+  if (!matched) return { ok: false, reason: 'Invalid signature: expected HMAC SHA256 hex digest of METHOD\\nPATH\\nSORTED_QUERY (with body_md5) keyed with the app secret' };
+  const timestamp = Number(matched.get('auth_timestamp'));
+  if (!Number.isInteger(timestamp)) return { ok: false, reason: 'auth_timestamp must be Unix seconds' };
+  if (Math.abs(nowS - timestamp) >= TIMESTAMP_WINDOW_S) {
+    return { ok: false, reason: `Timestamp expired: auth_timestamp ${timestamp} is more than ${TIMESTAMP_WINDOW_S} s from the server time ${Math.floor(nowS)}` };
+  }
+  return { ok: true, params: matched };
+}
