@@ -117,8 +117,13 @@ export interface Storage {
 
   createSession(session: NewSession): Promise<void>;
   getSession(id: string): Promise<SessionRecord | null>;
-  /** Records that a node now serves the session (node non-null) or that its connection ended (node null, `at` = disconnect time). */
-  setConnection(sessionId: string, node: string | null, transport: string | null, at: number): Promise<void>;
+  /**
+   * Records that a node now serves the session (node non-null) or that its connection ended (node null, `at` =
+   * disconnect time). With `expectedNode`, a disconnect is a compare-and-set: nothing changes unless that node
+   * still serves the session, so a node whose old connection closes after the client resumed on another node
+   * does not mark the session disconnected.
+   */
+  setConnection(sessionId: string, node: string | null, transport: string | null, at: number, expectedNode?: string): Promise<void>;
   /** Deletes the session and its inbox; null when it did not exist. */
   endSession(sessionId: string): Promise<SessionEnd | null>;
   /** Ids of sessions that have been disconnected for longer than their ttl at `now` (oldest first). */
