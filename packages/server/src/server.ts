@@ -17,6 +17,7 @@ import { sendError, sendJson } from './http/body.js';
 import { registerNativeApi } from './http/native-api.js';
 import { bootstrapApps } from './apps.js';
 import { createLogger, type Logger } from './observability/log.js';
+import { joinCluster } from './cluster/join.js';
 
 export interface RunningServer {
   url: string;
@@ -47,7 +48,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const now = options.now ?? Date.now;
   const onError = (err: unknown, context: string) => logger.error({ err, context }, 'internal error');
 
-  const storage = createStorage(config);
+  const storage = createStorage(config, { onError: (err) => logger.warn({ err, context: 'storage connection' }, 'storage') });
   await storage.init();
   const { apps, createdDevApp } = await bootstrapApps(storage, config.apps, now());
 
@@ -69,6 +70,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     opened: (s, resumed, transport) => logger.info({ event: resumed ? 'session_resumed' : 'session_opened', app: s.appId, session: s.id, user: s.userId, scope: s.scope, transport }, 'session connected'),
     disconnected: (session, app) => logger.info({ event: 'session_disconnected', app, session }, 'session disconnected'),
     ended: (s, reason, dropped) => logger.info({ event: 'session_ended', app: s.appId, session: s.id, reason, dropped }, 'session ended'),
+  });
+
+  const cluster = await joinCluster({ node, storage, delivery, sessions, publisher, leaseMs: config.nodeLeaseMs, now, logger }).catch(async (err: unknown) => {
+    await storage.close();
+    throw err;
   });
 
   const hooks = { onError, onRefused: (code: string, message: string) => logger.info({ event: 'refused', code, message }, 'frame refused') };
@@ -167,6 +173,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await Promise.race([closed, deadline]);
       server.closeAllConnections();
       await delivery.flush();
+      await cluster.leave().catch((err: unknown) => onError(err, 'cluster leave'));
       await storage.close();
     })();
     return stopping;

@@ -29,6 +29,12 @@ export interface ChannelSink {
 export class Publisher {
   readonly observers: Array<(p: Published) => void> = [];
   channels: ChannelSink | null = null;
+  /**
+   * Takes a committed publish to live connections. By default this node's Delivery, at once: in one
+   * process commits resolve in seq order. A cluster routes it through its bus instead (cluster/member.ts).
+   */
+  announce: (recipients: string[], seq: number, json: string) => void = (recipients, seq, json) =>
+    this.delivery.dispatch(recipients, seq, notificationFrame(seq, json));
 
   constructor(
     private readonly storage: Storage,
@@ -83,7 +89,7 @@ export class Publisher {
         case 'published':
           recipients = outcome.recipients;
           seq = outcome.seq;
-          this.delivery.dispatch(recipients, seq, notificationFrame(seq, json));
+          this.announce(recipients, seq, json);
           break;
         default:
           assertNever(outcome);
