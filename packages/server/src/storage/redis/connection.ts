@@ -11,9 +11,9 @@ export interface ConnectionOptions {
   onError?: (err: Error) => void;
 }
 
-/** Reconnect delays once running: quick first, then at most one attempt per second. */
+/** Reconnect delays once running: quick first, then one attempt every half second. */
 function reconnectDelay(attempt: number): number {
-  return Math.min(50 * 2 ** Math.min(attempt, 5), 1000);
+  return Math.min(50 * 2 ** Math.min(attempt, 4), 500);
 }
 
 /**
