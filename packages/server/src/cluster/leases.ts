@@ -26,7 +26,12 @@ export class LeaseKeeper {
 
   /** Registers (retiring a lease an earlier process of this name left), releases what that lease held, starts beating. */
   async start(): Promise<void> {
-    await this.nodes.register(this.options.node, this.options.now());
+    const previous = await this.nodes.register(this.options.node, this.options.now());
+    if (previous !== null && this.options.now() - previous < this.options.leaseMs) {
+      // Either this node restarted within its lease, or another running node has the same name (then
+      // the two keep retiring each other's lease: give every node its own HERALD_NODE_ID).
+      this.options.onError(new Error(`node name ${this.options.node} was alive ${this.options.now() - previous} ms ago; its earlier lease is retired`), 'lease');
+    }
     this.healthySince = this.options.now();
     await this.nodes.releaseRetired();
     this.timer = setInterval(() => void this.tick(), Math.max(100, Math.floor(this.options.leaseMs / 3)));
