@@ -90,6 +90,7 @@ export interface SessionListing {
  * Guarantees every backend keeps:
  * - Durability: when a write's promise resolves, the write survives a crash of this process.
  *   Backends group concurrent writes into one commit; a promise resolves only after its commit.
+ *   (Redis: a write survives a crash of Redis itself only with appendonly + appendfsync always; docs/cluster.md.)
  * - Atomicity of publish: the notification and all its inbox entries are stored together or not
  *   at all; recipients are the sessions that exist and match the target at that commit.
  * - Order: `seq` is one increasing sequence per storage (shared by every node on the same backend).

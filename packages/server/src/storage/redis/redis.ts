@@ -30,6 +30,9 @@ export interface RedisStorageOptions {
   onError?: (err: Error) => void;
 }
 
+/** Sessions one markSent script call updates. */
+const MARK_BATCH = 1000;
+
 /** Items one sweep script call handles of each kind; sweep() repeats until less work remains. */
 const SWEEP_BATCH = 500;
 
@@ -173,7 +176,12 @@ export class RedisStorage implements Storage {
   markSent(marks: ReadonlyArray<{ sessionId: string; seq: number }>): Promise<void> {
     if (marks.length === 0) return Promise.resolve();
     return this.run(async (r) => {
-      await r.heraldMarkSent(this.prefix, ...marks.flatMap((m) => [m.sessionId, m.seq]));
+      // A fan-out can mark every session at once: chunks keep each call's argument list bounded.
+      const calls: Array<Promise<unknown>> = [];
+      for (let i = 0; i < marks.length; i += MARK_BATCH) {
+        calls.push(r.heraldMarkSent(this.prefix, ...marks.slice(i, i + MARK_BATCH).flatMap((m) => [m.sessionId, m.seq])));
+      }
+      await Promise.all(calls);
     });
   }
 
