@@ -56,13 +56,17 @@ describe('a node dies mid-stream', () => {
     const dead = new Set<number>();
     let counter = 0;
     let stop = false;
+    /** Called as each publish goes out, with the node it goes to: the kill lands while one is in flight there. */
+    const hook: { sending: ((node: number) => void) | null } = { sending: null };
     const publisher = (async () => {
       for (let i = 0; !stop; i++) {
         const live = sdks.map((_, k) => k).filter((k) => !dead.has(k));
-        const sdk = sdks[live[i % live.length]!]!;
+        const node = live[i % live.length]!;
         const data = counter++;
+        const request = sdks[node]!.publish({ to: { sessions }, module: 'kill', type: 'n', data });
+        hook.sending?.(node);
         try {
-          accepted.push((await sdk.publish({ to: { sessions }, module: 'kill', type: 'n', data })).id);
+          accepted.push((await request).id);
         } catch {
           // Interrupted by the kill: it may or may not have been stored.
           inDoubt.add(data);
@@ -71,10 +75,20 @@ describe('a node dies mid-stream', () => {
     })();
 
     await waitUntil(() => accepted.length >= 100, 'publishes before the kill', 30_000);
-    balancer.remove(nodes[victim]!.port);
-    const killedAt = performance.now();
-    dead.add(victim);
-    await nodes[victim]!.kill('SIGKILL');
+    let killedAt = 0;
+    await new Promise<void>((resolve) => {
+      hook.sending = (node) => {
+        if (node !== victim) return;
+        hook.sending = null;
+        // A few ms in, the publish to the victim is somewhere between the socket and the commit.
+        setTimeout(() => {
+          balancer!.remove(nodes[victim]!.port);
+          killedAt = performance.now();
+          dead.add(victim);
+          void nodes[victim]!.kill('SIGKILL').then(() => resolve());
+        }, Math.random() * 4);
+      };
+    });
     const acceptedAtKill = accepted.length;
 
     await waitUntil(() => affected.every((i) => resumedAt.has(String(i))), 'the dead node\'s clients to resume elsewhere', 20_000);
