@@ -34,6 +34,7 @@ import { registerAdminApi } from './admin/api.js';
 import { registerDashboard } from './admin/assets.js';
 import type { ChannelDirectory } from './admin/channels.js';
 import { newSecret } from './auth/secrets.js';
+import { joinCluster } from './cluster/join.js';
 
 export interface RunningServer {
   url: string;
@@ -88,7 +89,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const pusherApps = pusherSettings(config); // bad Pusher settings stop the start before anything opens
 
   const metrics = new Metrics();
-  const storage = timeStorage(createStorage(config), metrics.storage);
+  const storage = timeStorage(createStorage(config, { onError: (err) => logger.warn({ err, context: 'storage connection' }, 'storage') }), metrics.storage);
   await storage.init();
   const { apps, createdDevApp } = await bootstrapApps(storage, config.apps, now());
 
@@ -112,6 +113,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ended: (s, reason, dropped) => logger.info({ event: 'session_ended', app: s.appId, session: s.id, reason, dropped }, 'session ended'),
   });
   observeCore(metrics, { storage, delivery, sessions, publisher });
+
+  const cluster = await joinCluster({ node, storage, delivery, sessions, publisher, leaseMs: config.nodeLeaseMs, now, logger }).catch(async (err: unknown) => {
+    await storage.close();
+    throw err;
+  });
 
   const jobStore = createJobStore(config);
   await jobStore?.init();
@@ -262,6 +268,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await webhooks.close();
       await webPush.stop(Math.min(config.shutdownTimeoutMs, 5_000));
       await delivery.flush();
+      await cluster.leave().catch((err: unknown) => onError(err, 'cluster leave'));
       await storage.close();
       await jobStore?.close();
       logger.info({ event: 'shutdown_complete', ms: Date.now() - started }, 'stopped');

@@ -62,6 +62,8 @@ export const schema = {
   storage: opt({ env: 'HERALD_STORAGE', default: 'sqlite' as const, parse: oneOf('sqlite', 'redis'), doc: 'Storage backend: sqlite (embedded, one node) or redis (several nodes).' }),
   redisUrl: opt({ env: 'HERALD_REDIS_URL', default: 'redis://127.0.0.1:6379', parse: str(/^rediss?:\/\//), doc: 'Redis URL when storage is redis.' }),
   redisPrefix: opt({ env: 'HERALD_REDIS_PREFIX', default: 'herald:', parse: str(/^[\w:.-]*$/), doc: 'Prefix of every Redis key, so several deployments can share one Redis.' }),
+  redisTimeoutMs: opt({ env: 'HERALD_REDIS_TIMEOUT_MS', default: 5000, parse: int(100, 60_000), doc: 'Redis connect timeout at start, and how long a Redis command may go unanswered before the request fails with storage_unavailable.' }),
+  nodeLeaseMs: opt({ env: 'HERALD_NODE_LEASE_MS', default: 15_000, parse: int(1000, 600_000), doc: 'Redis cluster: a node silent this long is taken for dead and its sessions count as disconnected since its last heartbeat (heartbeats every third of it).' }),
   sqliteSynchronous: opt({ env: 'HERALD_SQLITE_SYNCHRONOUS', default: 'FULL' as const, parse: oneOf('FULL', 'NORMAL'), doc: 'SQLite synchronous mode. FULL survives power loss; NORMAL survives process crashes only.' }),
   nodeId: opt({ env: 'HERALD_NODE_ID', default: '', parse: str(/^[\w.-]*$/), doc: 'Name of this node in a cluster; empty means generated at start.' }),
   sessionTtl: opt({ env: 'HERALD_SESSION_TTL', default: 1800, parse: int(10, 30 * DAY), doc: 'Seconds a session (and its inbox) survives without a connection. 30 minutes covers sleeping laptops and network changes.' }),

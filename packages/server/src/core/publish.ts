@@ -29,6 +29,12 @@ export interface ChannelSink {
 export class Publisher {
   readonly observers: Array<(p: Published) => void> = [];
   channels: ChannelSink | null = null;
+  /**
+   * Takes a committed publish to live connections. By default this node's Delivery, at once: in one
+   * process commits resolve in seq order. A cluster routes it through its bus instead (cluster/member.ts).
+   */
+  announce: (recipients: string[], seq: number, json: string, acceptedAt: number) => void = (recipients, seq, json, acceptedAt) =>
+    this.delivery.dispatch(recipients, seq, notificationFrame(seq, json), acceptedAt);
 
   constructor(
     private readonly storage: Storage,
@@ -83,7 +89,7 @@ export class Publisher {
         case 'published':
           recipients = outcome.recipients;
           seq = outcome.seq;
-          this.delivery.dispatch(recipients, seq, notificationFrame(seq, json), now);
+          this.announce(recipients, seq, json, now);
           break;
         default:
           assertNever(outcome);
@@ -97,6 +103,17 @@ export class Publisher {
     for (const observe of this.observers) observe(published);
     return { id: notification.id, recipients: recipients.length + channelRecipients };
   }
+}
+
+/**
+ * When a stored notification was accepted, read from its JSON without parsing it all: `publish` writes
+ * `ts` after `data` and before `exp` only, so the last `"ts":` is the top-level one (data may hold its own).
+ */
+export function acceptedAtOf(json: string): number | undefined {
+  const at = json.lastIndexOf(',"ts":');
+  if (at < 0) return undefined;
+  const n = Number.parseInt(json.slice(at + 6, at + 22), 10);
+  return Number.isFinite(n) ? n : undefined;
 }
 
 function requestHash(request: PublishRequest): string {

@@ -132,7 +132,8 @@ export class Sessions {
     this.connectionsPerApp.set(live.appId, Math.max(0, (this.connectionsPerApp.get(live.appId) ?? 1) - 1));
     if (!this.delivery.detach(live)) return;
     for (const e of this.events) e.disconnected?.(live.sessionId, live.appId);
-    await this.storage.setConnection(live.sessionId, null, null, this.options.now());
+    // Compare-and-set on this node: if the client already resumed elsewhere, the session stays connected there.
+    await this.storage.setConnection(live.sessionId, null, null, this.options.now(), this.options.node);
   }
 
   /** Ends a session for good: closes its connection here and drops its inbox. */

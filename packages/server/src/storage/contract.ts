@@ -125,6 +125,22 @@ export function storageContract(name: string, factory: () => Promise<ContractHar
         assert.deepEqual([s?.node, s?.transport, s?.disconnectedAt], ['node-2', 'sse', null]);
       });
 
+      it('leaves a session connected when a node it moved away from reports its old connection closed', async () => {
+        await sessions('a', 's1');
+        await storage.setConnection('s1', 'node-a', 'websocket', T0 + 1);
+        // The client resumed on node-b; node-a's old connection closes afterwards.
+        await storage.setConnection('s1', 'node-b', 'websocket', T0 + 2);
+        await storage.setConnection('s1', null, null, T0 + 3, 'node-a');
+        let s = await storage.getSession('s1');
+        assert.deepEqual([s?.node, s?.disconnectedAt], ['node-b', null]);
+        assert.deepEqual(await storage.expiredSessions(T0 + 10 * 60_000, 10), []);
+        // The node that does serve it may disconnect it.
+        await storage.setConnection('s1', null, null, T0 + 4, 'node-b');
+        s = await storage.getSession('s1');
+        assert.deepEqual([s?.node, s?.disconnectedAt], [null, T0 + 4]);
+        await storage.setConnection('ghost', null, null, T0 + 5, 'node-b');
+      });
+
       it('ends a session, dropping its inbox and counting the drops on each notification', async () => {
         await sessions('a', 's1', 's2');
         const first = await publishOk(input(note('a', 'n1'), { sessions: ['s1', 's2'] }));

@@ -91,6 +91,7 @@ export interface SessionListing {
  * Guarantees every backend keeps:
  * - Durability: when a write's promise resolves, the write survives a crash of this process.
  *   Backends group concurrent writes into one commit; a promise resolves only after its commit.
+ *   (Redis: a write survives a crash of Redis itself only with appendonly + appendfsync always; docs/cluster.md.)
  * - Atomicity of publish: the notification and all its inbox entries are stored together or not
  *   at all; recipients are the sessions that exist and match the target at that commit.
  * - Order: `seq` is one increasing sequence per storage (shared by every node on the same backend).
@@ -120,8 +121,13 @@ export interface Storage {
 
   createSession(session: NewSession): Promise<void>;
   getSession(id: string): Promise<SessionRecord | null>;
-  /** Records that a node now serves the session (node non-null) or that its connection ended (node null, `at` = disconnect time). */
-  setConnection(sessionId: string, node: string | null, transport: string | null, at: number): Promise<void>;
+  /**
+   * Records that a node now serves the session (node non-null) or that its connection ended (node null, `at` =
+   * disconnect time). With `expectedNode`, a disconnect is a compare-and-set: nothing changes unless that node
+   * still serves the session, so a node whose old connection closes after the client resumed on another node
+   * does not mark the session disconnected.
+   */
+  setConnection(sessionId: string, node: string | null, transport: string | null, at: number, expectedNode?: string): Promise<void>;
   /** Deletes the session and its inbox; null when it did not exist. */
   endSession(sessionId: string): Promise<SessionEnd | null>;
   /** Ids of sessions that have been disconnected for longer than their ttl at `now` (oldest first). */

@@ -135,10 +135,10 @@ export class SqliteStorage implements Storage {
     return this.read((st) => nullable(st.sessionById.get(id), sessionFromRow));
   }
 
-  setConnection(sessionId: string, node: string | null, transport: string | null, at: number): Promise<void> {
+  setConnection(sessionId: string, node: string | null, transport: string | null, at: number, expectedNode?: string): Promise<void> {
     return this.write((st) => {
       if (node !== null) st.sessionConnect.run(node, transport, sessionId);
-      else st.sessionDisconnect.run({ id: sessionId, transport, at });
+      else st.sessionDisconnect.run({ id: sessionId, transport, at, expected: expectedNode ?? null });
     });
   }
 

@@ -93,9 +93,9 @@ export function prepareStatements(db: Database) {
     sessionConnect: prepare<[string, string | null, string]>(
       'UPDATE sessions SET node = ?, transport = ?, disconnected_at = NULL, idle_deadline = NULL WHERE id = ?',
     ),
-    sessionDisconnect: prepare<[{ id: string; transport: string | null; at: number }]>(
+    sessionDisconnect: prepare<[{ id: string; transport: string | null; at: number; expected: string | null }]>(
       `UPDATE sessions SET node = NULL, transport = @transport, disconnected_at = @at, idle_deadline = @at + ttl_ms
-       WHERE id = @id`,
+       WHERE id = @id AND (@expected IS NULL OR node = @expected)`,
     ),
     sessionDelete: prepare<[string]>('DELETE FROM sessions WHERE id = ?'),
     sessionsExpired: prepare<[number, number], { id: string }>(

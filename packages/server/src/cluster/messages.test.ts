@@ -1,0 +1,35 @@
+// Bus messages: every kind survives encode/decode, the publish script's output decodes, anything else is refused.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { decode, encode, type BusMessage } from './messages.js';
+
+describe('bus messages', () => {
+  it('decodes what it encodes, for every kind', () => {
+    const all: BusMessage[] = [
+      { kind: 'inbox', seq: 7, recipients: ['s1', 's2'], json: '{"id":"n1"}' },
+      { kind: 'takeover', session: 's1', node: 'n2' },
+      { kind: 'ended', session: 's1', reason: 'expired' },
+    ];
+    for (const message of all) assert.deepEqual(decode(encode(message)), message);
+  });
+
+  it('reads the inbox message as the Redis publish script writes it (cjson escapes slashes)', () => {
+    const text = '{"kind":"inbox","seq":12,"recipients":["sA"],"json":"{\\"id\\":\\"n\\",\\"data\\":\\"a\\/b\\"}"}';
+    assert.deepEqual(decode(text), { kind: 'inbox', seq: 12, recipients: ['sA'], json: '{"id":"n","data":"a/b"}' });
+  });
+
+  it('refuses garbage, unknown kinds and wrong field types with null', () => {
+    for (const text of [
+      'not json',
+      '[]',
+      'null',
+      '{"kind":"channel","channel":"orders"}',
+      '{"kind":"inbox","seq":"7","recipients":[],"json":"{}"}',
+      '{"kind":"inbox","seq":7,"recipients":[1],"json":"{}"}',
+      '{"kind":"takeover","session":"s1"}',
+      '{"kind":"ended","session":"s1","reason":"bored"}',
+    ]) {
+      assert.equal(decode(text), null, text);
+    }
+  });
+});
