@@ -5,3 +5,4 @@ export * from './native.js';
 export * from './close-codes.js';
 export * from './errors.js';
 export * from './limits.js';
+export * from './http-transports.js';

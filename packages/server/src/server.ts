@@ -12,6 +12,11 @@ import { Delivery } from './core/delivery.js';
 import { Sessions } from './core/sessions.js';
 import { Publisher } from './core/publish.js';
 import { WebSocketTransport } from './transports/websocket/server.js';
+import { SseTransport } from './transports/sse/server.js';
+import { LongPollTransport } from './transports/long-poll/server.js';
+import { registerSessionCalls } from './transports/http-common/session-calls.js';
+import { registerStatic, SDK_FILES } from './http/static.js';
+import { registerTestPage } from './http/test-page.js';
 import { Router } from './http/router.js';
 import { sendError, sendJson } from './http/body.js';
 import { registerNativeApi } from './http/native-api.js';
@@ -78,7 +83,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     sendBufferBytes: config.sendBufferBytes,
   });
 
+  const sse = new SseTransport(sessions, delivery, hooks, { heartbeatMs: config.heartbeatMs, sendBufferBytes: config.sendBufferBytes });
+  const longPoll = new LongPollTransport(sessions, delivery, hooks, { heartbeatMs: config.heartbeatMs, sendBufferBytes: config.sendBufferBytes, timeoutMs: config.longPollTimeoutMs });
+
   const router = new Router();
+  sse.register(router);
+  longPoll.register(router);
+  registerSessionCalls(router, { storage, sessions, delivery, onError });
+  registerStatic(router, SDK_FILES);
+  if (config.testRoutes) registerTestPage(router);
   let draining = false;
   router.on('GET', '/healthz', (ctx) => sendJson(ctx.res, 200, { status: 'ok', node }));
   router.on('GET', '/readyz', async (ctx) => {
@@ -161,6 +174,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       draining = true;
       clearInterval(sweeper);
       ws.close(CloseCode.ServerShutdown, 'server shutting down, reconnect');
+      sse.close(CloseCode.ServerShutdown, 'server shutting down, reconnect');
+      longPoll.close(CloseCode.ServerShutdown, 'server shutting down, reconnect');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const deadline = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref());

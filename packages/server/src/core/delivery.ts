@@ -138,7 +138,7 @@ export class Delivery {
 
   private write(ls: LiveSession, seq: number, frame: string): void {
     ls.cursor = seq;
-    ls.outlet.send(frame);
+    ls.outlet.send(frame, seq);
     this.marks.set(ls.sessionId, seq);
     if (!this.marksScheduled) {
       this.marksScheduled = true;
