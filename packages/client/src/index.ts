@@ -4,7 +4,8 @@ import type { HeraldClientOptions } from './options.js';
 
 export { HeraldClient } from './client.js';
 export type { ClientEvents, NotificationEvent, SessionEvent } from './client.js';
-export type { HeraldClientOptions } from './options.js';
+export type { HeraldClientOptions, TransportName } from './options.js';
+export { DEFAULT_TRANSPORTS } from './options.js';
 export { State } from './state.js';
 export type { StateChange, StateReason } from './state.js';
 export { HeraldClientError } from './errors.js';
@@ -17,9 +18,12 @@ export type { BackoffOptions } from './backoff.js';
 export type { CloseInfo, Transport, TransportEvents, TransportFactory } from './transport.js';
 export { webSocketTransport, WEBSOCKET_PATH } from './transports/websocket.js';
 export type { WebSocketConstructor, WebSocketLike } from './transports/websocket.js';
+export { sseTransport } from './transports/sse.js';
+export { longPollTransport } from './transports/long-poll.js';
+export type { FetchInit, FetchLike, ResponseLike } from './transports/http.js';
 export type { Notification, ErrorCode } from '@herald/protocol';
 
-/** Creates a client; `options.WebSocket` defaults to `globalThis.WebSocket`. */
+/** Creates a client; `options.WebSocket` defaults to `globalThis.WebSocket`, `options.fetch` to `globalThis.fetch`. */
 export function createClient(options: HeraldClientOptions): HeraldClient {
   return new HeraldClient(options);
 }
