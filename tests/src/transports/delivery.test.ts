@@ -25,7 +25,7 @@ for (const transport of TRANSPORTS) {
     const token = (user: string) => () => sdk.createToken({ user });
 
     before(async () => {
-      env = serverEnv(dir.path, await freePort(), { HERALD_LONG_POLL_TIMEOUT_MS: '2000' });
+      env = serverEnv(dir.path, await freePort(), { HERALD_LONG_POLL_TIMEOUT_MS: '2000', HERALD_SEND_BUFFER_BYTES: '65536' });
       server = await startServerProcess(env);
       sdk = new Herald({ url: server.url, appId: TEST_APP.id, secret: TEST_APP.secret, timeoutMs: 2000 });
     });
@@ -90,6 +90,20 @@ for (const transport of TRANSPORTS) {
       await c.waitFor(() => c.seen.some((n) => n.id === r.id), 'the notification sent while away');
       assert.equal(c.client.sessionId, session);
       assert.equal(c.seen.length, 1);
+    });
+
+    it('replays an inbox many times larger than the send buffer, in order, without dropping the connection', async () => {
+      const c = connect(token('backlog'));
+      const session = await c.session();
+      c.client.disconnect();
+      await waitUntil(() => c.client.state === State.Disconnected, 'disconnect');
+      const big = 'x'.repeat(20_000);
+      const ids: string[] = [];
+      for (let i = 0; i < 60; i++) ids.push((await sdk.publish({ to: { sessions: [session] }, module: 'backlog', type: 'n', data: { i, big } })).id);
+      c.client.connect();
+      await c.waitFor(() => c.seen.length >= ids.length, 'the whole backlog (1.2 MB through a 64 KiB buffer)', 20_000);
+      assert.deepEqual(c.seen.map((n) => n.id), ids);
+      assert.deepEqual(c.closeCodes, [], 'no slow-consumer close');
     });
 
     it('refuses a forged token with a close code that stops reconnecting', async () => {

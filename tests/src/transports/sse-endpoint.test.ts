@@ -1,6 +1,7 @@
 // The SSE endpoint as an EventSource sees it: event ids, Last-Event-ID resumes, refusals, heartbeats, acks over HTTP, logs.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { Herald } from '@herald/server-sdk';
 import { serverEnv, startServerProcess, tempDir, TEST_APP, type ServerProcess } from '../fixtures/server-process.js';
 import { waitUntil } from '../fixtures/clients.js';
@@ -28,7 +29,7 @@ describe('SSE endpoint', () => {
   const pending = async (session: string) => (await sdk.getSession(session)).pending;
 
   before(async () => {
-    server = await startServerProcess(serverEnv(dir.path, 0, { HERALD_HEARTBEAT_MS: '1000', HERALD_LOG_LEVEL: 'debug' }));
+    server = await startServerProcess(serverEnv(dir.path, 0, { HERALD_HEARTBEAT_MS: '1000', HERALD_LOG_LEVEL: 'debug', HERALD_SEND_BUFFER_BYTES: '65536' }));
     sdk = new Herald({ url: server.url, appId: TEST_APP.id, secret: TEST_APP.secret });
   });
   after(async () => {
@@ -157,5 +158,29 @@ describe('SSE endpoint', () => {
     assert.match(log, /session_resumed/, 'the log level shows connections');
     assert.ok(!log.includes(token.slice(-20)), 'no token in the logs');
     assert.ok(!log.includes(secret), 'no secret in the logs');
+  });
+
+  it('drops a consumer that stops reading (slow consumer) and keeps what it missed in the inbox', async () => {
+    const first = await open(`token=${await sdk.createToken({ user: 'slow' })}`);
+    const { session, secret } = await welcomeOf(first);
+    first.close();
+    // A client that sends the request and then never reads a byte.
+    const socket = connect(server.port, '127.0.0.1');
+    socket.pause();
+    socket.write(`GET /v1/sse?session=${session}&secret=${encodeURIComponent(secret)} HTTP/1.1\r\nhost: x\r\n\r\n`);
+    let published = 0;
+    const big = 'x'.repeat(60_000);
+    try {
+        for (; published < 600; published++) {
+        await sdk.publish({ to: { sessions: [session] }, module: 'sse', type: 'big', data: big });
+        if (published % 20 === 19 && !(await sdk.getSession(session)).connected) break;
+      }
+      assert.ok(published < 600, 'the server let the slow consumer go');
+      assert.equal(await pending(session), published + 1);
+    } finally {
+      socket.destroy();
+    }
+    const again = await open(`session=${session}&secret=${encodeURIComponent(secret)}`);
+    await waitUntil(() => again.events.length === published + 2, 'everything it missed', 20_000);
   });
 });

@@ -73,6 +73,8 @@ export class LongPollConnection {
   private acked = 0;
   /** Heartbeat sweeps since a poll was last seen. */
   private idle = 0;
+  /** The inbox catch-up, waiting for a poll to take the queue. */
+  private drainWaiters: Array<() => void> = [];
 
   constructor(
     readonly id: string,
@@ -93,10 +95,16 @@ export class LongPollConnection {
   attach(hello: HelloFrame, silent: boolean): void {
     this.detach();
     const generation = this.generation;
+    // The getter below has its own `this`.
+    const conn = this;
     this.welcomed = false;
     this.heldError = null;
     const outlet: Outlet = {
       transport: 'long-poll',
+      get congested() {
+        return conn.generation === generation && conn.bytes > conn.deps.maxBuffered;
+      },
+      drained: () => this.drained(),
       send: (frame, seq) => {
         if (generation === this.generation) this.fromServer(frame, seq, silent);
       },
@@ -180,9 +188,10 @@ export class LongPollConnection {
         return;
       }
     }
-    if (this.queue.length > 0 && this.bytes + frame.length > this.deps.maxBuffered) {
-      // The client is not collecting fast enough: stop taking frames. The queue goes with the next poll,
-      // which then attaches again from its ack; nothing after the queue is lost, it waits in the inbox.
+    if (this.bytes > this.deps.maxBuffered) {
+      // Live notifications pile up faster than the client polls: stop taking frames. The queue goes
+      // with the next poll, which then attaches again from its ack; the rest waits in the inbox.
+      // (The catch-up never gets here: it waits for `drained()`.)
       this.detach();
       return;
     }
@@ -191,7 +200,19 @@ export class LongPollConnection {
     this.scheduleFlush();
   }
 
+  private drained(): Promise<void> {
+    if (this.bytes <= this.deps.maxBuffered || this.native === null) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  private releaseDrainWaiters(): void {
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
   private detach(): void {
+    this.releaseDrainWaiters();
     this.generation++;
     const native = this.native;
     this.native = null;
@@ -219,6 +240,7 @@ export class LongPollConnection {
     this.bytes = 0;
     if (this.ending !== null) frames.push(this.ending);
     answerFrames(waiting.res, frames);
+    this.releaseDrainWaiters();
     if (this.ending !== null) this.deps.gone(this);
   }
 

@@ -15,14 +15,29 @@ export class SseOutlet implements Outlet {
   private heldError: string | null = null;
   /** Set by every write; the heartbeat sweep writes a comment only to streams that stayed quiet. */
   private wrote = false;
+  /** Heartbeat sweeps that found the stream congested in a row. */
+  private stuck = 0;
 
   constructor(
     private readonly res: ServerResponse,
     private readonly maxBuffered: number,
   ) {}
 
-  get streaming(): boolean {
-    return this.state === 'streaming';
+  get congested(): boolean {
+    return this.state === 'streaming' && this.res.writableLength > this.maxBuffered;
+  }
+
+  drained(): Promise<void> {
+    if (!this.congested) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.res.off('drain', done);
+        this.res.off('close', done);
+        resolve();
+      };
+      this.res.on('drain', done);
+      this.res.on('close', done);
+    });
   }
 
   send(frame: string, seq?: number): void {
@@ -34,7 +49,7 @@ export class SseOutlet implements Outlet {
       }
       this.start();
     }
-    if (this.res.writableLength > this.maxBuffered) {
+    if (this.congested) {
       // The inbox keeps everything this client missed; it gets it again when it reconnects.
       this.close(CloseCode.SlowConsumer, 'slow consumer');
       return;
@@ -45,13 +60,14 @@ export class SseOutlet implements Outlet {
   close(code: number, reason: string): void {
     if (this.state === 'ended') return;
     const was = this.state;
+    const stuck = this.congested;
     this.state = 'ended';
     if (this.res.destroyed) return;
     if (was === 'pending') {
       sendRefusal(this.res, code, this.heldError ? parseErrorFrame(this.heldError) : null, reason);
       return;
     }
-    if (this.res.writableLength > this.maxBuffered) {
+    if (stuck) {
       // Ending politely would wait behind megabytes the client is not reading.
       this.res.destroy();
       return;
@@ -62,6 +78,9 @@ export class SseOutlet implements Outlet {
   /** Called by the shared heartbeat timer: a comment keeps proxies and the client's watchdog content. */
   heartbeat(): void {
     if (this.state !== 'streaming') return;
+    // A client that stopped reading in the middle of a replay is let go after two sweeps.
+    this.stuck = this.congested ? this.stuck + 1 : 0;
+    if (this.stuck >= 2) return this.close(CloseCode.SlowConsumer, 'slow consumer');
     if (!this.wrote) this.write(':\n\n');
     this.wrote = false;
   }
