@@ -135,6 +135,12 @@ describe('SSE endpoint', () => {
     assert.deepEqual(JSON.parse(last.data!), { op: 'disconnect', code: 4003, reason: 'session closed' });
   });
 
+  it('serves the browser SDK at /sdk/herald-client.js, and the test page only when testRoutes is on', async () => {
+    const sdkRes = await fetch(`${server.url}/sdk/herald-client.js`);
+    assert.equal(sdkRes.status, 200);
+    assert.equal((await fetch(`${server.url}/test/transports`)).status, 404);
+  });
+
   it('accepts the hello as a POST body, so the SDK keeps credentials out of URLs', async () => {
     const res = await fetch(`${server.url}/v1/sse`, { method: 'POST', body: JSON.stringify({ op: 'hello', token: await sdk.createToken({ user: 'post' }) }) });
     assert.equal(res.status, 200);
