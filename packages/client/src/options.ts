@@ -34,9 +34,9 @@ export interface HeraldClientOptions {
   /**
    * Transports to use, best first. The client falls back down the list when one cannot connect
    * (refused, closed before `welcome`, timed out) and tries the first one again later (`upgradeAfter`).
-   * Default `['websocket', 'sse', 'long-poll']`.
+   * Default `['websocket', 'sse', 'long-poll']`. An entry may also be a TransportFactory (a custom transport).
    */
-  transports?: TransportName[];
+  transports?: Array<TransportName | TransportFactory>;
   /** `fetch` for SSE and long-poll. Defaults to `globalThis.fetch` (browsers, Node 18+). */
   fetch?: FetchLike;
   /** Ms on a fallback transport before trying the first one again (doubling after each failed try, up to 8x). Default 300000. */
@@ -101,6 +101,7 @@ function resolveTransports(options: HeraldClientOptions): TransportFactory[] {
   if (!Array.isArray(names) || names.length === 0) throw invalid('transports must be a non-empty array of transport names');
   if (new Set(names).size !== names.length) throw invalid('transports must not repeat a transport');
   return names.map((name): TransportFactory => {
+    if (typeof name === 'function') return name;
     switch (name) {
       case 'websocket': {
         const WebSocketClass: WebSocketConstructor | undefined = options.WebSocket ?? (typeof WebSocket === 'undefined' ? undefined : WebSocket);
