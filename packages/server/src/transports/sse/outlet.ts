@@ -75,12 +75,12 @@ export class SseOutlet implements Outlet {
     this.res.end(`event: disconnect\ndata: ${disconnectFrame(code, reason)}\n\n`);
   }
 
-  /** Called by the shared heartbeat timer: a comment keeps proxies and the client's watchdog content. */
+  /** Called by the shared heartbeat timer (twice per interval): a comment keeps proxies and the client's watchdog content. */
   heartbeat(): void {
     if (this.state !== 'streaming') return;
-    // A client that stopped reading in the middle of a replay is let go after two sweeps.
+    // A client that stopped reading in the middle of a replay is let go after two heartbeat intervals (four sweeps).
     this.stuck = this.congested ? this.stuck + 1 : 0;
-    if (this.stuck >= 2) return this.close(CloseCode.SlowConsumer, 'slow consumer');
+    if (this.stuck >= 4) return this.close(CloseCode.SlowConsumer, 'slow consumer');
     if (!this.wrote) this.write(':\n\n');
     this.wrote = false;
   }

@@ -30,9 +30,11 @@ export class SseTransport {
     private readonly hooks: NativeConnectionHooks,
     private readonly options: SseTransportOptions,
   ) {
+    // Twice per interval, each writing only to streams quiet since the last sweep: no stream stays
+    // silent much longer than one interval, well inside the client's two-interval watchdog.
     this.sweep = setInterval(() => {
       for (const outlet of this.streams.keys()) outlet.heartbeat();
-    }, options.heartbeatMs);
+    }, options.heartbeatMs / 2);
     this.sweep.unref();
   }
 
