@@ -172,6 +172,21 @@ describe('long-poll transport', () => {
     assert.equal(calls.length, 4, 'no poll after the disconnect');
   });
 
+  it('sends the ack no poll carried yet by HTTP when the client closes it', async () => {
+    const { fetch, calls } = scriptedFetch();
+    const { got, events } = recorder();
+    const t = longPollTransport(fetch)('http://h.test');
+    t.open(events);
+    await until(() => got.opened === 1);
+    t.send({ op: 'hello', token: 'tok' });
+    calls[0]!.answer(json([JSON.parse(WELCOME)]));
+    await until(() => calls.length === 2);
+    t.send({ op: 'ack', seq: 12 });
+    t.close(1000, 'disconnect');
+    assert.equal(calls[2]!.url, 'http://h.test/v1/sessions/s%201/ack');
+    assert.deepEqual(JSON.parse(calls[2]!.init.body), { secret: 'sec', seq: 12 });
+  });
+
   it('ends with the refusal close code, or 1006 when a poll fails or the answer is not a batch', async () => {
     const cases: Array<[(c: Call) => void, number]> = [
       [(c) => c.answer(json({ error: { code: 'session_not_found', message: 'gone' }, close: 4104 }, 404)), 4104],

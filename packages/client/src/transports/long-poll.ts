@@ -30,6 +30,8 @@ class LongPollTransport implements Transport {
   private calls: SessionCalls | null = null;
   /** Highest seq handed to the client (processed once onMessage returns) or acknowledged by it. */
   private ack = 0;
+  /** The ack the last poll carried. */
+  private carried = 0;
 
   constructor(
     private readonly fetch: FetchLike,
@@ -69,6 +71,8 @@ class LongPollTransport implements Transport {
   close(): void {
     this.events = null;
     this.abort.abort();
+    // No next poll will carry it: send what the client processed since the last one (as a WebSocket flush would).
+    if (this.ack > this.carried) this.calls?.ack(this.ack);
   }
 
   private async loop(hello: HelloFrame): Promise<void> {
@@ -89,6 +93,7 @@ class LongPollTransport implements Transport {
         }
         if (this.session === null) return this.finish({ code: NETWORK_FAILURE, reason: 'no welcome' });
         body = { op: 'poll', connection: this.connection, session: this.session.id, secret: this.session.secret, ack: this.ack };
+        this.carried = this.ack;
       }
     } catch {
       this.finish({ code: NETWORK_FAILURE, reason: 'poll failed' });
