@@ -70,6 +70,12 @@ describe('HeraldClient: transport fallback', () => {
   });
 
   it('starts over from the first transport after a backoff when every transport failed in a row', async (t) => {
+    // Full jitter may draw a zero delay: pin the draw near the top of the range (198 ms of 200).
+    const random = Math.random;
+    Math.random = () => 0.99;
+    t.after(() => {
+      Math.random = random;
+    });
     const { client, first, second } = setup(t);
     client.connect();
     await until(() => first.length === 1);
@@ -82,7 +88,7 @@ describe('HeraldClient: transport fallback', () => {
   });
 
   it('tries the first transport again after upgradeAfter, keeping the session, and returns to the fallback if it still fails', async (t) => {
-    const { client, first, second, rec } = setup(t, { upgradeAfter: 50 });
+    const { client, first, second, rec } = setup(t, { upgradeAfter: 100 });
     client.connect();
     await until(() => first.length === 1);
     first[0]!.drop(1006);
@@ -99,10 +105,10 @@ describe('HeraldClient: transport fallback', () => {
     await until(() => second.length === 2, 100, 'straight back to the fallback');
     connectOn(second[1]!, { ...welcome, resumed: true, acked: 1 });
     assert.equal(client.state, State.Connected);
-    // The next try waits twice as long.
-    await sleep(70);
+    // The next try waits twice as long (200 ms).
+    await sleep(100);
     assert.equal(first.length, 2);
-    await until(() => first.length === 3, 500, 'the second upgrade try');
+    await until(() => first.length === 3, 1000, 'the second upgrade try');
     connectOn(first[2]!, { ...welcome, resumed: true, acked: 1 });
     assert.equal(client.state, State.Connected);
     await sleep(150);
