@@ -70,6 +70,11 @@ export class HeraldClient {
     return this.connection.sessionAuthorization;
   }
 
+  /** The transport in use or being tried: 'websocket', 'sse' or 'long-poll' (or a custom transport's name); null when none. */
+  get transport(): string | null {
+    return this.connection.transportName;
+  }
+
   /** Highest seq processed in the current session (0 if none): what a resume acknowledges. */
   get lastSeq(): number {
     return this.connection.lastSeq;

@@ -12,6 +12,7 @@ import type { ResolvedOptions } from './options.js';
 import { State, canTransition } from './state.js';
 import type { StateChange, StateReason } from './state.js';
 import type { CloseInfo, Transport } from './transport.js';
+import { TransportPolicy } from './transport-policy.js';
 
 /** How the connection reaches the rest of the client. */
 export interface ConnectionHooks {
@@ -28,6 +29,9 @@ export interface ConnectionHooks {
 
 type Timer = ReturnType<typeof setTimeout>;
 
+/** How the next attempt starts: at once after a fallback, at once (first try) when the server asked, or after a backoff. */
+type Retry = 'fallback' | 'now' | 'backoff';
+
 /**
  * One session's connection to the server, across as many transports as it takes.
  * Every callback and timer captures the transport id current when it was set up, and does nothing
@@ -36,6 +40,7 @@ type Timer = ReturnType<typeof setTimeout>;
 export class Connection {
   private readonly credentials: Credentials;
   private readonly inbox: Inbox;
+  private readonly policy: TransportPolicy;
   private current: State = State.Disconnected;
   private transport: Transport | null = null;
   /** Bumped by every connection attempt and every teardown; a callback holding an older id is stale. */
@@ -46,6 +51,7 @@ export class Connection {
   private reconnectTimer: Timer | undefined;
   private connectTimer: Timer | undefined;
   private heartbeatTimer: Timer | undefined;
+  private upgradeTimer: Timer | undefined;
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -53,6 +59,12 @@ export class Connection {
   ) {
     this.credentials = new Credentials(options.token);
     this.inbox = new Inbox({ sendAck: (seq) => this.send({ op: 'ack', seq }) });
+    this.policy = new TransportPolicy(options.transports.length, options.upgradeAfter);
+  }
+
+  /** Name of the transport in use or being tried ('websocket', 'sse', 'long-poll'); null when there is none. */
+  get transportName(): string | null {
+    return this.transport?.name ?? null;
   }
 
   /** The current state. */
@@ -121,19 +133,19 @@ export class Connection {
       } catch (error) {
         if (id !== this.transportId) return;
         this.hooks.emitError(error instanceof HeraldClientError ? error : new HeraldClientError('token_failed', String(error)));
-        this.scheduleReconnect(false);
+        this.scheduleReconnect('backoff');
         return;
       }
       if (id !== this.transportId || this.current !== State.Connecting) return;
     }
     try {
-      const transport = this.options.transport(this.options.url);
+      const transport = this.options.transports[this.policy.current]!(this.options.url);
       this.transport = transport;
       this.connectTimer = setTimeout(() => {
         if (id !== this.transportId) return;
         this.teardown(1000, 'connect timeout');
-        this.hooks.emitError(new HeraldClientError('connect_timeout', `No welcome within ${this.options.connectTimeout} ms.`));
-        if (this.current === State.Connecting) this.scheduleReconnect(false);
+        this.hooks.emitError(new HeraldClientError('connect_timeout', `No welcome within ${this.options.connectTimeout} ms (${transport.name}).`));
+        if (this.current === State.Connecting) this.scheduleReconnect(this.transportFailed());
       }, this.options.connectTimeout);
       transport.open({
         onOpen: () => {
@@ -145,19 +157,33 @@ export class Connection {
         onClose: (info) => {
           if (id === this.transportId) this.closed(info);
         },
+        onAlive: () => {
+          if (id === this.transportId) this.armHeartbeat();
+        },
       });
     } catch (cause) {
       if (id !== this.transportId) return;
       this.teardown(1000, 'open failed');
       this.hooks.emitError(new HeraldClientError('connection_failed', 'Could not open a transport.', { cause }));
-      if (this.current === State.Connecting) this.scheduleReconnect(false);
+      if (this.current === State.Connecting) this.scheduleReconnect(this.transportFailed());
     }
   }
 
-  /** Waits out the backoff (or nothing, for a server that asked for an immediate reconnect), then tries again. */
-  private scheduleReconnect(now: boolean): void {
-    const delay = now && this.attempts === 0 ? 0 : backoffDelay(this.attempts, this.options.backoff);
-    this.attempts++;
+  /** The attempt failed below the protocol: the policy picks the next transport, and says whether to try it at once. */
+  private transportFailed(): Retry {
+    return this.policy.failed() === 'next' ? 'fallback' : 'backoff';
+  }
+
+  /**
+   * Waits out the backoff, then tries again. A fallback to the next transport goes at once and does
+   * not count as an attempt; so does the first try after a server asked for an immediate reconnect.
+   */
+  private scheduleReconnect(retry: Retry): void {
+    let delay = 0;
+    if (retry !== 'fallback') {
+      delay = retry === 'now' && this.attempts === 0 ? 0 : backoffDelay(this.attempts, this.options.backoff);
+      this.attempts++;
+    }
     const id = this.transportId;
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = setTimeout(() => {
@@ -173,7 +199,8 @@ export class Connection {
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.connectTimer);
     clearTimeout(this.heartbeatTimer);
-    this.reconnectTimer = this.connectTimer = this.heartbeatTimer = undefined;
+    clearTimeout(this.upgradeTimer);
+    this.reconnectTimer = this.connectTimer = this.heartbeatTimer = this.upgradeTimer = undefined;
     this.inbox.suspend();
     this.hooks.transportLost();
     const transport = this.transport;
@@ -185,6 +212,7 @@ export class Connection {
   private closed(info: CloseInfo): void {
     const { code } = info;
     const welcomed = this.welcomed;
+    const name = this.transport?.name ?? 'transport';
     this.transport = null;
     this.teardown(code, info.reason);
     if (code === CloseCode.TokenExpired) this.credentials.tokenExpired();
@@ -195,9 +223,11 @@ export class Connection {
     if (action === 'stop' || this.current !== State.Connecting) return;
     // Refusals the client answers by itself (new token, new session) are not errors.
     if (!welcomed && lost === null && code !== CloseCode.TokenExpired) {
-      this.hooks.emitError(new HeraldClientError('connection_failed', `Connection closed before welcome (code ${code}).`));
+      this.hooks.emitError(new HeraldClientError('connection_failed', `Connection closed before welcome (code ${code}, ${name}).`));
     }
-    if (this.current === State.Connecting) this.scheduleReconnect(action === 'reconnect-now');
+    // Below 4000 nothing from Herald was heard: the transport itself may be what fails (a proxy refusing WebSocket).
+    const retry: Retry = !welcomed && code < 4000 ? this.transportFailed() : action === 'reconnect-now' ? 'now' : 'backoff';
+    if (this.current === State.Connecting) this.scheduleReconnect(retry);
   }
 
   /** Forgets the session and its position; returns its id, or null when there was none. */
@@ -254,6 +284,8 @@ export class Connection {
     this.credentials.pair = { session: frame.session, secret: frame.secret };
     this.heartbeat = frame.heartbeat;
     this.attempts = 0;
+    this.policy.welcomed();
+    this.armUpgrade(id);
     this.armHeartbeat();
     this.inbox.connected(frame.acked);
     // Session events first, so a `state` listener seeing `connected` already knows which session it is.
@@ -283,8 +315,22 @@ export class Connection {
       if (id !== this.transportId) return;
       this.teardown(CloseCode.HeartbeatTimeout, 'heartbeat timeout');
       this.setState(State.Connecting, 'heartbeat-timeout');
-      if (this.current === State.Connecting) this.scheduleReconnect(false);
+      if (this.current === State.Connecting) this.scheduleReconnect('backoff');
     }, this.heartbeat * 2);
+  }
+
+  /** On a fallback transport: after the policy's delay, leave it (acks flushed, session kept) and try the best one again. */
+  private armUpgrade(id: number): void {
+    const delay = this.policy.upgradeDelay();
+    if (delay === null) return;
+    this.upgradeTimer = setTimeout(() => {
+      if (id !== this.transportId || this.current !== State.Connected) return;
+      this.inbox.flush();
+      this.teardown(1000, 'transport upgrade');
+      this.policy.upgrade();
+      this.setState(State.Connecting, 'transport-upgrade');
+      void this.attempt();
+    }, delay);
   }
 
   /** Sends a frame on the current transport; false when there is none. */

@@ -4,7 +4,8 @@ import type { HeraldClientOptions } from './options.js';
 
 export { HeraldClient } from './client.js';
 export type { ClientEvents, NotificationEvent, SessionEvent } from './client.js';
-export type { HeraldClientOptions } from './options.js';
+export type { HeraldClientOptions, TransportName } from './options.js';
+export { DEFAULT_TRANSPORTS } from './options.js';
 export { State } from './state.js';
 export type { StateChange, StateReason } from './state.js';
 export { HeraldClientError } from './errors.js';
@@ -25,9 +26,12 @@ export { webSocketTransport, WEBSOCKET_PATH } from './transports/websocket.js';
 export type { WebSocketConstructor, WebSocketLike } from './transports/websocket.js';
 export { createPush, HeraldPush } from './push.js';
 export type { HeraldPushOptions, PushPermission, PushRegistration } from './push.js';
+export { sseTransport } from './transports/sse.js';
+export { longPollTransport } from './transports/long-poll.js';
+export type { FetchInit, FetchLike, ResponseLike } from './transports/http.js';
 export type { Notification, ErrorCode, PushMessage } from '@herald/protocol';
 
-/** Creates a client; `options.WebSocket` defaults to `globalThis.WebSocket`. */
+/** Creates a client; `options.WebSocket` defaults to `globalThis.WebSocket`, `options.fetch` to `globalThis.fetch`. */
 export function createClient(options: HeraldClientOptions): HeraldClient {
   return new HeraldClient(options);
 }

@@ -20,6 +20,8 @@ export type StateReason =
   | 'welcome'
   | 'transport-closed'
   | 'heartbeat-timeout'
+  /** Leaving a working fallback transport to try the preferred one again (the session is kept). */
+  | 'transport-upgrade'
   | 'server-closed';
 
 /** Payload of the `state` event. `code` is the close code when the change came from a closed transport. */

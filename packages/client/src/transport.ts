@@ -1,4 +1,4 @@
-// The transport interface: how the client reaches the server (WebSocket now; SSE and long-poll later).
+// The transport interface: how the client reaches the server (WebSocket, Server-Sent Events, long-poll).
 import type { ClientFrame } from '@herald/protocol';
 
 /** Why a transport closed: a WebSocket close code (or its equivalent) and reason. */
@@ -11,8 +11,14 @@ export interface CloseInfo {
 export interface TransportEvents {
   /** The connection is ready: the client sends `hello`. */
   onOpen(): void;
-  /** One server frame, as the JSON text it arrived in, in arrival order. */
+  /**
+   * One server frame, as JSON text, in arrival order. Handled synchronously: when it returns, a
+   * notification frame has been handed to the application (or dropped as a duplicate), so a transport
+   * may count it as processed (long-poll acknowledges it with the next poll).
+   */
   onMessage(text: string): void;
+  /** A sign of life that is not a frame (an SSE heartbeat comment, an empty long-poll answer): the watchdog restarts. */
+  onAlive(): void;
   /** The connection ended (or never opened). Called at most once; nothing is called after it. */
   onClose(info: CloseInfo): void;
 }

@@ -9,3 +9,4 @@ export * from './jobs.js';
 export * from './webhooks.js';
 export * from './push.js';
 export * from './admin.js';
+export * from './http-transports.js';

@@ -12,6 +12,11 @@ import { Delivery } from './core/delivery.js';
 import { Sessions } from './core/sessions.js';
 import { Publisher } from './core/publish.js';
 import { WebSocketTransport } from './transports/websocket/server.js';
+import { SseTransport } from './transports/sse/server.js';
+import { LongPollTransport } from './transports/long-poll/server.js';
+import { registerSessionCalls } from './transports/http-common/session-calls.js';
+import { registerStatic, SDK_FILES } from './http/static.js';
+import { registerTestPage } from './http/test-page.js';
 import { Router } from './http/router.js';
 import { sendError } from './http/body.js';
 import { registerNativeApi } from './http/native-api.js';
@@ -145,7 +150,17 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     sendBufferBytes: config.sendBufferBytes,
   });
 
+  // Channel frames need an upstream path that the HTTP transports do not have yet: channels are WebSocket-only.
+  const { channels: _wsOnly, ...httpHooks } = hooks;
+  const sse = new SseTransport(sessions, delivery, httpHooks, { heartbeatMs: config.heartbeatMs, sendBufferBytes: config.sendBufferBytes });
+  const longPoll = new LongPollTransport(sessions, delivery, httpHooks, { heartbeatMs: config.heartbeatMs, sendBufferBytes: config.sendBufferBytes, timeoutMs: config.longPollTimeoutMs });
+
   const router = new Router();
+  sse.register(router);
+  longPoll.register(router);
+  registerSessionCalls(router, { storage, sessions, delivery, onError });
+  registerStatic(router, SDK_FILES);
+  if (config.testRoutes) registerTestPage(router);
   let draining = false;
   registerHealth(router, { node, storage, metrics, draining: () => draining, metricsToken: config.metricsToken });
   registerNativeApi(router, {
@@ -257,6 +272,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       // closes lets each disconnect be recorded before storage closes.
       const pusherClosed = pusher.close();
       const wsClosed = ws.close(CloseCode.ServerShutdown, 'server shutting down, reconnect', Math.min(1000, left()));
+      sse.close(CloseCode.ServerShutdown, 'server shutting down, reconnect');
+      longPoll.close(CloseCode.ServerShutdown, 'server shutting down, reconnect');
       await untilOrAfter(Promise.all([httpClosed, wsClosed]), left());
       clearInterval(idleSweep);
       // Whatever still runs now gets its connection cut: its caller sees an error, never a 202 for

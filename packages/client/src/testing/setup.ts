@@ -14,10 +14,10 @@ export interface Harness {
   rec: Recording;
 }
 
-/** Starts a scripted server and a client (not yet connected, fast backoff) for one test. */
+/** Starts a scripted server and a client (not yet connected, fast backoff, WebSocket only: the scripted server speaks nothing else) for one test. */
 export async function harness(t: TestContext, options: Partial<HeraldClientOptions> = {}): Promise<Harness> {
   const server = await ScriptedServer.start();
-  const client = createClient({ url: server.url, token: 'tok-1', autoConnect: false, backoff: { min: 10, max: 40 }, ...options });
+  const client = createClient({ url: server.url, token: 'tok-1', autoConnect: false, backoff: { min: 10, max: 40 }, transports: ['websocket'], ...options });
   const rec = record(client);
   t.after(async () => {
     client.disconnect();

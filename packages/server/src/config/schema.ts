@@ -47,6 +47,14 @@ function oneOf<const V extends string>(...values: V[]) {
   });
 }
 
+function bool() {
+  return (raw: unknown, name: string): boolean => {
+    if (raw === true || raw === 'true' || raw === '1') return true;
+    if (raw === false || raw === 'false' || raw === '0') return false;
+    throw new HeraldConfigError(`${name} must be true or false, got ${JSON.stringify(raw)}`);
+  };
+}
+
 function opt<T>(spec: OptionSpec<T>): OptionSpec<T> {
   return spec;
 }
@@ -76,6 +84,8 @@ export const schema = {
   maxConnections: opt({ env: 'HERALD_MAX_CONNECTIONS', default: 100_000, parse: int(1, 10_000_000), doc: 'Connections per app on this node; beyond it new connections are refused (over_capacity).' }),
   statusRetention: opt({ env: 'HERALD_STATUS_RETENTION', default: DAY, parse: int(0, 365 * DAY), doc: 'Seconds a notification status stays queryable after the notification expired and no inbox holds it any more.' }),
   idempotencyTtl: opt({ env: 'HERALD_IDEMPOTENCY_TTL', default: DAY, parse: int(60, 30 * DAY), doc: 'Seconds an idempotency key is remembered.' }),
+  longPollTimeoutMs: opt({ env: 'HERALD_LONG_POLL_TIMEOUT_MS', default: 25_000, parse: int(100, 600_000), doc: 'Longest a long-poll request waits for notifications before answering with an empty batch; capped at heartbeatMs.' }),
+  testRoutes: opt({ env: 'HERALD_TEST_ROUTES', default: false, parse: bool(), doc: 'Serve /test/transports, a page that runs the browser SDK over each transport (browser tests, manual checks). Off in production.' }),
   sendBufferBytes: opt({ env: 'HERALD_SEND_BUFFER_BYTES', default: 4 * 1024 * 1024, parse: int(16 * 1024, 1024 * 1024 * 1024), doc: 'Bytes queued to one slow connection before it is closed (its inbox keeps what it missed).' }),
   shutdownTimeoutMs: opt({ env: 'HERALD_SHUTDOWN_TIMEOUT_MS', default: 10_000, parse: int(0, 600_000), doc: 'Longest graceful shutdown before the process exits anyway.' }),
   logLevel: opt({ env: 'HERALD_LOG_LEVEL', default: 'info' as const, parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), doc: 'Log level of the JSON logs on stdout.' }),

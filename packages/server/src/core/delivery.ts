@@ -1,9 +1,10 @@
 // Delivery: moves inbox entries to live connections, in order, without loss, with one frame per fan-out.
 //
-// Each attached connection first catches up by reading its inbox from storage, then switches to live
-// mode where committed publishes are written directly. A publish dispatched while a connection is
-// catching up marks it dirty, so the catch-up reads once more before going live: since dispatch happens
-// only after commit, that read sees the entry, and nothing can fall between the two modes.
+// Each attached connection first catches up by reading its inbox from storage (pausing while the
+// transport is congested), then switches to live mode where committed publishes are written directly.
+// A publish dispatched while a connection is catching up marks it dirty, so the catch-up reads once
+// more before going live: since dispatch happens only after commit, that read sees the entry, and
+// nothing can fall between the two modes.
 import { CloseCode, notificationFrame } from '@herald/protocol';
 import type { Storage } from '../storage/storage.js';
 import type { Outlet } from './outlet.js';
@@ -157,12 +158,20 @@ export class Delivery {
         if (ls.closed) return;
         let written = 0;
         for (const entry of entries) {
+          // A replay larger than the transport's buffer waits for the client to take it in, instead of
+          // overflowing (which would close the connection, and the next connection would replay it again).
+          if (ls.outlet.congested) break;
           if (entry.seq > ls.cursor) {
             this.write(ls, entry.seq, notificationFrame(entry.seq, entry.json));
             written++;
           }
         }
         if (written > 0) this.options.metrics?.delivered(ls.appId, written);
+        if (ls.outlet.congested && ls.outlet.drained) {
+          await ls.outlet.drained();
+          if (ls.closed) return;
+          continue;
+        }
         if (entries.length < this.options.readBatch && !ls.dirty) break;
       }
       ls.mode = 'live';
@@ -174,7 +183,7 @@ export class Delivery {
 
   private write(ls: LiveSession, seq: number, frame: string): void {
     ls.cursor = seq;
-    ls.outlet.send(frame);
+    ls.outlet.send(frame, seq);
     if (this.options.metrics) ls.unacked.push(seq);
     this.marks.set(ls.sessionId, seq);
     if (!this.marksScheduled) {

@@ -21,9 +21,18 @@ class WebSocketOutlet implements Outlet {
     private readonly maxBuffered: number,
   ) {}
 
+  get congested(): boolean {
+    return this.socket.readyState === this.socket.OPEN && this.socket.bufferedAmount > this.maxBuffered;
+  }
+
+  /** `ws` has no drain event on the socket object: poll, only while congested. */
+  async drained(): Promise<void> {
+    while (this.congested) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
   send(frame: string): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
-    if (this.socket.bufferedAmount > this.maxBuffered) {
+    if (this.congested) {
       // The inbox keeps everything this client missed; it gets it again when it reconnects.
       this.close(CloseCode.SlowConsumer, 'slow consumer');
       return;
