@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Herald } from '@herald/server-sdk';
 import { CloseCode } from '@herald/protocol';
+import type { FetchLike } from '@herald/client/node';
 import { TEST_APP } from '../fixtures/server-process.js';
 import { recordingClient, waitUntil, type RecordingClient } from '../fixtures/clients.js';
 import { startBalancer } from '../fixtures/balancer.js';
@@ -41,6 +42,29 @@ describe('cluster on Redis', () => {
     for (let i = 0; i < 30; i++) ids.push((await sdks[i % 3]!.publish({ to: { sessions }, module: 'c', type: 'n', data: i })).id);
     await waitUntil(() => perNode.every((c) => c.seen.length >= ids.length), 'every notification on every node', 10_000);
     for (const c of perNode) assert.deepEqual(c.seen.map((n) => n.id), ids);
+  });
+
+  it('serves a long-poll client whose every poll lands on the next node, once each, in order, without a takeover stopping it', async () => {
+    const urls = cluster.nodes.map((n) => n.url);
+    let turn = 0;
+    // No sticky sessions: each request of the client goes to the next node, as a round-robin balancer would.
+    const rotating: FetchLike = (url, init) => {
+      const base = urls[turn++ % urls.length]!;
+      return fetch(base + new URL(url).pathname + new URL(url).search, init as RequestInit) as unknown as ReturnType<FetchLike>;
+    };
+    const client = recordingClient(urls[0]!, () => sdks[0]!.createToken({ user: 'poller' }), { transports: ['long-poll'], fetch: rotating });
+    clients.push(client);
+    const session = await client.session();
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      ids.push((await sdks[i % 3]!.publish({ to: { sessions: [session] }, module: 'c', type: 'poll', data: i })).id);
+      await new Promise((r) => setTimeout(r, 15));
+    }
+    await client.waitFor(() => client.seen.length >= ids.length, 'every notification over rotating polls', 15_000);
+    assert.deepEqual(client.seen.map((n) => n.id), ids);
+    assert.ok(turn > urls.length, 'polls went to several nodes');
+    assert.equal(client.client.sessionId, session, 'the same session throughout');
+    assert.ok(!client.closeCodes.includes(CloseCode.SessionTakenOver), 'no node told it that it was taken over');
   });
 
   it('resumes a session on another node, which sends what was published meanwhile through a third', async () => {

@@ -1,6 +1,6 @@
 // A long-poll connection: frames queue between polls; a waiting poll is answered as soon as there is something to say.
 import type { ServerResponse } from 'node:http';
-import type { HelloFrame } from '@herald/protocol';
+import { CloseCode, type HelloFrame } from '@herald/protocol';
 import { hashSecret, safeEqual } from '../../auth/secrets.js';
 import type { Delivery } from '../../core/delivery.js';
 import type { Outlet } from '../../core/outlet.js';
@@ -142,6 +142,12 @@ export class LongPollConnection {
    */
   end(code: number, reason: string): void {
     if (this.ending !== null) return;
+    if (code === CloseCode.SessionTakenOver && this.waiting === null) {
+      // Polls may land on any node: the session was resumed elsewhere because this client's next poll
+      // went there. Nothing to tell it; should a later poll come back here, it resumes silently.
+      this.forget();
+      return;
+    }
     if (!this.welcomed) {
       const error = this.heldError ? parseErrorFrame(this.heldError) : null;
       this.detach();
