@@ -1,5 +1,6 @@
 // What the SSE and long-poll transports share: the fetch they use, reading refusals, and the session's HTTP calls.
 import { ackPath, closePath } from '@herald/protocol';
+import type { ClientFrame, HelloFrame } from '@herald/protocol';
 import type { CloseInfo } from '../transport.js';
 import { endpointUrl } from '../url.js';
 
@@ -112,4 +113,37 @@ export function readDisconnect(frame: unknown): CloseInfo {
     code: typeof f?.code === 'number' ? f.code : NETWORK_FAILURE,
     reason: typeof f?.reason === 'string' ? f.reason : '',
   };
+}
+
+/** What an HTTP transport does with the client frames it can carry; the rest is decided in `sendOverHttp`. */
+export interface HttpFrameRoutes {
+  hello(frame: HelloFrame): boolean;
+  ack(seq: number): boolean;
+  close(): boolean;
+}
+
+/** Routes one client frame on an HTTP transport (SSE, long-poll). */
+export function sendOverHttp(frame: ClientFrame, routes: HttpFrameRoutes): boolean {
+  switch (frame.op) {
+    case 'hello':
+      return routes.hello(frame);
+    case 'ack':
+      return routes.ack(frame.seq);
+    case 'close':
+      return routes.close();
+    case 'ping':
+    case 'pong':
+      // Liveness comes from the stream's comments and the poll answers: nothing to answer.
+      return true;
+    case 'subscribe':
+    case 'unsubscribe':
+    case 'channel_event':
+      // Channels have no upstream path over HTTP transports yet: the channel layer subscribes again
+      // once the client is back on WebSocket (docs/protocol.md).
+      return false;
+    default: {
+      const unknown: never = frame;
+      return unknown;
+    }
+  }
 }

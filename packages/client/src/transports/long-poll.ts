@@ -3,7 +3,7 @@ import { POLL_PATH } from '@herald/protocol';
 import type { ClientFrame, HelloFrame, PollRequest } from '@herald/protocol';
 import type { CloseInfo, Transport, TransportEvents, TransportFactory } from '../transport.js';
 import { endpointUrl } from '../url.js';
-import { NETWORK_FAILURE, randomId, readDisconnect, readRefusal, SessionCalls, type FetchLike } from './http.js';
+import { NETWORK_FAILURE, randomId, readDisconnect, readRefusal, sendOverHttp, SessionCalls, type FetchLike } from './http.js';
 
 /** A TransportFactory polling `<base>/v1/poll` with `fetch`. */
 export function longPollTransport(fetch: FetchLike): TransportFactory {
@@ -45,33 +45,23 @@ class LongPollTransport implements Transport {
 
   send(frame: ClientFrame): boolean {
     if (this.events === null) return false;
-    switch (frame.op) {
-      case 'hello':
+    return sendOverHttp(frame, {
+      hello: (hello) => {
         if (this.started) return false;
         this.started = true;
-        void this.loop(frame);
+        void this.loop(hello);
         return true;
-      case 'ack':
+      },
+      ack: (seq) => {
         // Carried by the next poll.
-        if (frame.seq > this.ack) this.ack = frame.seq;
+        if (seq > this.ack) this.ack = seq;
         return true;
-      case 'close':
+      },
+      close: () => {
         this.calls?.close();
         return this.calls !== null;
-      case 'ping':
-      case 'pong':
-        return true;
-      case 'subscribe':
-      case 'unsubscribe':
-      case 'channel_event':
-        // Channels have no upstream path over HTTP transports yet: the channel layer subscribes again
-        // once the client is back on WebSocket (docs/protocol.md).
-        return false;
-      default: {
-        const unknown: never = frame;
-        return unknown;
-      }
-    }
+      },
+    });
   }
 
   close(): void {

@@ -5,7 +5,7 @@ import type { ClientFrame, HelloFrame } from '@herald/protocol';
 import { SseParser, type SseEvent } from '../sse-parser.js';
 import type { CloseInfo, Transport, TransportEvents, TransportFactory } from '../transport.js';
 import { endpointUrl } from '../url.js';
-import { NETWORK_FAILURE, readDisconnect, readRefusal, readWelcome, SessionCalls, type FetchLike } from './http.js';
+import { NETWORK_FAILURE, readDisconnect, readRefusal, readWelcome, sendOverHttp, SessionCalls, type FetchLike } from './http.js';
 
 /** A TransportFactory streaming Server-Sent Events from `<base>/v1/sse` with `fetch`. */
 export function sseTransport(fetch: FetchLike): TransportFactory {
@@ -32,33 +32,22 @@ class SseTransport implements Transport {
 
   send(frame: ClientFrame): boolean {
     if (this.events === null) return false;
-    switch (frame.op) {
-      case 'hello':
+    return sendOverHttp(frame, {
+      hello: (hello) => {
         if (this.started) return false;
         this.started = true;
-        void this.stream(frame);
+        void this.stream(hello);
         return true;
-      case 'ack':
-        this.calls?.ack(frame.seq);
+      },
+      ack: (seq) => {
+        this.calls?.ack(seq);
         return this.calls !== null;
-      case 'close':
+      },
+      close: () => {
         this.calls?.close();
         return this.calls !== null;
-      case 'ping':
-      case 'pong':
-        // Heartbeats come as comments on the stream; there is nothing to answer.
-        return true;
-      case 'subscribe':
-      case 'unsubscribe':
-      case 'channel_event':
-        // Channels have no upstream path over HTTP transports yet: the channel layer subscribes again
-        // once the client is back on WebSocket (docs/protocol.md).
-        return false;
-      default: {
-        const unknown: never = frame;
-        return unknown;
-      }
-    }
+      },
+    });
   }
 
   close(): void {
