@@ -8,6 +8,7 @@ import { HeraldError } from '../errors.js';
 import type { JobStore } from '../storage/job-store.js';
 import { KeyedQueue } from './keyed-queue.js';
 
+/** Settings of a JobQueue. */
 export interface JobQueueOptions {
   /** How long a lock lasts unless renewed, ms: a node that died holding one blocks the job this long at most. */
   lockTtlMs: number;
@@ -20,6 +21,7 @@ export interface JobQueueOptions {
 const RETRY_MIN_MS = 5;
 const RETRY_MAX_MS = 100;
 
+/** Per-job serialization across nodes; Jobs runs every operation on a job through `run`. */
 export class JobQueue {
   private readonly local = new KeyedQueue();
   private readonly owner = randomBytes(9).toString('base64url');

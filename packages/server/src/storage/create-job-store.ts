@@ -6,6 +6,7 @@ import type { StorageHooks } from './create.js';
 import { SqliteJobStore } from './sqlite/job-store.js';
 import { RedisJobStore } from './redis/jobs.js';
 
+/** The job store of `config.storage`, not yet initialized; `hooks.onError` hears connection trouble while running. */
 export function createJobStore(config: Config, hooks: StorageHooks = {}): JobStore {
   switch (config.storage) {
     case 'sqlite':

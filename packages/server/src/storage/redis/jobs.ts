@@ -6,6 +6,7 @@ import { notOpen, toStorageError } from './errors.js';
 import { jobFromHash, parseFinish, parseJob, parseRunning } from './job-replies.js';
 import { JOB_CREATE, JOB_DUE, JOB_FINISH, JOB_LOCK, JOB_PROGRESS, JOB_REMOVE, JOB_RUNNING, JOB_SWEEP, JOB_UNLOCK } from './lua/jobs.js';
 
+/** Where RedisJobStore keeps jobs: RedisStorage's Redis and key prefix. */
 export interface RedisJobStoreOptions {
   /** redis:// or rediss:// URL: the Redis of RedisStorage. */
   url: string;
