@@ -33,7 +33,6 @@ export const ERRORS = {
   channel_full: { status: 429, message: 'The presence channel has reached its member limit.' },
   client_event_refused: { status: 403, message: 'The client event is not allowed.' },
   internal_error: { status: 500, message: 'Internal error.' },
-  jobs_unavailable: { status: 501, message: 'Jobs are not available with this storage backend.' },
   storage_unavailable: { status: 503, message: 'Storage is unavailable; nothing was accepted.' },
   shutting_down: { status: 503, message: 'The server is shutting down.' },
 } as const satisfies Record<string, { status: number; message: string }>;

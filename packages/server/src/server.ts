@@ -124,14 +124,17 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     throw err;
   });
 
-  const jobStore = createJobStore(config);
-  await jobStore?.init();
-  const jobs = jobStore && new Jobs(jobStore, storage, publisher, { ttlMs: config.jobTtl * 1000, now, onError });
-  if (jobs) sessions.events.push({ ended: (s, reason) => void jobs.sessionEnded(s.id, reason).catch((err: unknown) => onError(err, 'orphaning jobs')) });
-  else logger.warn({ event: 'jobs_unavailable', storage: config.storage }, 'jobs are not available with this storage backend');
+  const jobStore = createJobStore(config, { onError: (err) => logger.warn({ err, context: 'job store connection' }, 'storage') });
+  await jobStore.init().catch(async (err: unknown) => {
+    await cluster.leave().catch(() => undefined);
+    await storage.close();
+    throw err;
+  });
+  const jobs = new Jobs(jobStore, storage, publisher, { ttlMs: config.jobTtl * 1000, now, onError });
+  sessions.events.push({ ended: (s, reason) => void jobs.sessionEnded(s.id, reason).catch((err: unknown) => onError(err, 'orphaning jobs')) });
   const webhooks = createWebhooks(config, storage, logger, now, (r) => observeWebhook(metrics, r));
   reportToWebhooks(webhooks, sessions, jobs, now);
-  jobs?.start();
+  jobs.start();
 
   const channels = createChannelHub({ now, onError });
   publisher.channels = channels;
@@ -281,13 +284,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       server.closeAllConnections();
       await pusherClosed;
       await channels.close();
-      await jobs?.stop();
+      await jobs.stop();
       await webhooks.close();
       await webPush.stop(Math.min(config.shutdownTimeoutMs, 5_000));
       await delivery.flush();
       await cluster.leave().catch((err: unknown) => onError(err, 'cluster leave'));
       await storage.close();
-      await jobStore?.close();
+      await jobStore.close();
       logger.info({ event: 'shutdown_complete', ms: Date.now() - started }, 'stopped');
     })();
     return stopping;

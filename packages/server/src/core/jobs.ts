@@ -9,8 +9,10 @@
 // Progress is coalesced: while the last progress notice of a job sits unacknowledged in the inbox,
 // newer progress is only recorded (held back), and written once that notice is acknowledged. So a
 // disconnected client's inbox holds at most one progress entry per job, and a chatty job cannot fill
-// it up and crowd out its own outcome. Notices of one job are published one at a time (per-job
-// queue on this node), so progress never follows the outcome in the inbox.
+// it up and crowd out its own outcome. Operations on one job run one at a time across every node
+// (job-queue.ts: this node's queue, then the job's lock in the store), so their notices are published
+// one at a time, progress never follows the outcome in the inbox, and a held-back report is never
+// overwritten by an older one that another node's recheck was about to write.
 import { randomBytes } from 'node:crypto';
 import type { CreateJobRequest, JobError, JobEvent, JobInfo, JobProgress, JsonValue, SessionEndReason } from '@herald/protocol';
 import { HeraldError } from '../errors.js';
@@ -18,7 +20,7 @@ import type { FinishedJob, JobOutcome, JobRecord, JobStore, RunningJob } from '.
 import type { Storage } from '../storage/storage.js';
 import { JobNotices } from './job-notices.js';
 import { expiredError, jobView } from './job-view.js';
-import { KeyedQueue } from './keyed-queue.js';
+import { JobQueue } from './job-queue.js';
 import type { Publisher } from './publish.js';
 
 export interface JobsOptions {
@@ -31,6 +33,8 @@ export interface JobsOptions {
   recheckMaxMs?: number;
   /** How often due jobs are expired, ms. */
   sweepMs?: number;
+  /** Lease of a job's lock, ms (job-queue.ts): how long a node that died mid-operation blocks the job. Default 10 s. */
+  lockTtlMs?: number;
 }
 
 /** Observers of jobs that end without an outcome from the backend (webhooks, metrics, logs). */
@@ -45,7 +49,7 @@ const ROUND = 100;
 export class Jobs {
   readonly observers: JobObserver[] = [];
   private readonly notices: JobNotices;
-  private readonly queue = new KeyedQueue();
+  private readonly queue: JobQueue;
   private readonly rechecks = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly recheckMs: number;
   private readonly recheckMaxMs: number;
@@ -60,6 +64,7 @@ export class Jobs {
     private readonly options: JobsOptions,
   ) {
     this.notices = new JobNotices(publisher, storage);
+    this.queue = new JobQueue(store, { lockTtlMs: options.lockTtlMs ?? 10_000, onError: options.onError });
     this.recheckMs = options.recheckMs ?? 100;
     this.recheckMaxMs = options.recheckMaxMs ?? 2000;
   }

@@ -1,5 +1,4 @@
 // The job routes of Herald's HTTP API: create, progress, complete, fail, read. Documented in docs/jobs.md.
-import { HeraldError } from '../errors.js';
 import type { Jobs } from '../core/jobs.js';
 import { validateComplete, validateCreateJob, validateFail, validateProgress, type JobLimits } from '../core/job-requests.js';
 import type { Storage } from '../storage/storage.js';
@@ -9,18 +8,15 @@ import type { RequestContext, Router } from './router.js';
 
 export interface JobsApiDeps {
   storage: Storage;
-  /** Null when the storage backend has no job store: every job route answers jobs_unavailable. */
-  jobs: Jobs | null;
+  jobs: Jobs;
   maxBodyBytes: number;
   limits: JobLimits;
 }
 
 export function registerJobsApi(router: Router, deps: JobsApiDeps): void {
   const { storage, limits } = deps;
-  /** Authenticates first, so an unauthenticated caller learns nothing about the server's features. */
   const authorized = async (ctx: RequestContext): Promise<{ appId: string; jobs: Jobs; jobId: string }> => {
     const app = await authenticateApp(storage, ctx.params['appId']!, ctx.req);
-    if (!deps.jobs) throw new HeraldError('jobs_unavailable', `jobs are not available with storage "${storage.kind}"`);
     return { appId: app.id, jobs: deps.jobs, jobId: ctx.params['jobId'] ?? '' };
   };
   const body = (ctx: RequestContext) => readJson(ctx.req, deps.maxBodyBytes);

@@ -174,10 +174,35 @@ export function jobStoreContract(name: string, factory: () => Promise<JobStoreHa
       assert.deepEqual(j2.error, { code: 'x', message: 'y' });
     });
 
+    it('gives a job lock to one token at a time, lets its holder extend it, and frees it on unlock', async () => {
+      assert.equal(await store.lock('j1', 'a', 10_000), true);
+      assert.equal(await store.lock('j1', 'b', 10_000), false);
+      assert.equal(await store.lock('j2', 'b', 10_000), true, 'locks are per job');
+      assert.equal(await store.lock('j1', 'a', 10_000), true, 'the holder extends it');
+      await store.unlock('j1', 'b');
+      assert.equal(await store.lock('j1', 'b', 10_000), false, 'only the holder unlocks');
+      await store.unlock('j1', 'a');
+      assert.equal(await store.lock('j1', 'b', 10_000), true);
+    });
+
+    it('lets exactly one of many concurrent lockers take a job lock', async () => {
+      const taken = await Promise.all(Array.from({ length: 20 }, (_, i) => store.lock('j1', `t${i}`, 10_000)));
+      assert.equal(taken.filter(Boolean).length, 1);
+    });
+
+    it('frees a job lock after its ttl when the holder stops extending it (a dead node)', async () => {
+      assert.equal(await store.lock('j1', 'dead', 100), true);
+      assert.equal(await store.lock('j1', 'b', 100), false);
+      await new Promise((r) => setTimeout(r, 150));
+      assert.equal(await store.lock('j1', 'b', 10_000), true);
+      assert.equal(await store.lock('j1', 'dead', 100), false);
+    });
+
     it('answers storage_unavailable after close', async () => {
       await store.close();
       await assert.rejects(store.get('j1'), isUnavailable);
       await assert.rejects(store.create(job('j1')), isUnavailable);
+      await assert.rejects(store.lock('j1', 'a', 1000), isUnavailable);
     });
   });
 }

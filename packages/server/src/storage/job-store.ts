@@ -1,4 +1,4 @@
-// The job store interface every backend implements (sqlite/job-store.ts, later redis/), and the guarantees it keeps.
+// The job store interface every backend implements (sqlite/job-store.ts, redis/jobs.ts), and the guarantees it keeps.
 // One contract suite (job-contract.ts) checks them against every backend.
 import type { JobError, JobProgress, JsonObject, JsonValue, SessionEndReason } from '@herald/protocol';
 
@@ -61,6 +61,9 @@ export type FinishResult =
  *   winner's record. A finished job never changes again (except being purged by `sweep`).
  * - `progress` applies only to a running job; a held-back update keeps `progressNotice`.
  * - `due` and `running` return only jobs whose state is `running` at the time of the read.
+ * - `lock` is mutual exclusion per job id among every process that shares the store: while one token
+ *   holds a job's lock (until it unlocks, or `ttlMs` after its last lock call), `lock` with any other
+ *   token returns false. A holder that died frees the lock after `ttlMs`; the lock needs no job record.
  * - Failures reject (with HeraldError 'storage_unavailable' when the backend cannot be reached);
  *   nothing is reported as written that was not.
  */
@@ -87,4 +90,13 @@ export interface JobStore {
   due(now: number, limit: number): Promise<RunningJob[]>;
   /** Purges finished jobs whose `expiresAt` <= `now`. Returns how many. */
   sweep(now: number): Promise<number>;
+
+  /**
+   * Takes job `id`'s lock for `token` for `ttlMs`, or extends it when `token` already holds it: true
+   * then; false while another token holds it. Jobs holds it around each operation on a job, so the
+   * notices of one job are published one at a time across every node, not only within one.
+   */
+  lock(id: string, token: string, ttlMs: number): Promise<boolean>;
+  /** Releases job `id`'s lock if `token` holds it; does nothing otherwise. */
+  unlock(id: string, token: string): Promise<void>;
 }

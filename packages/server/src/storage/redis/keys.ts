@@ -27,6 +27,12 @@
 //   P ps:<app>:<id>        string  Web Push subscription record JSON (id derived from the endpoint)
 //   P psu:<app>:<user>     zset    a user's subscription ids, score createdAt (oldest trimmed first)
 //   P pc:<app>:<notif id>  hash    push counters sent failed removed (expire after 30 days)
+// Jobs (RedisJobStore, jobs.ts; scripts in lua/jobs.ts):
+//   P j:<id>               hash    job: app sess kind meta state created upd exp ph prog? pn? out? fin?
+//   P jr:<session>         zset    running jobs of a session, score createdAt (orphaning)
+//   P jdue                 zset    running jobs, score = deadline (expiry)
+//   P jdone                zset    finished jobs, score = kept until (purge)
+//   P jl:<id>              string  a job's lock: the holder's token, with a TTL (core/job-queue.ts)
 
 /** Key names for the commands RedisStorage sends outside Lua. */
 export class Keys {

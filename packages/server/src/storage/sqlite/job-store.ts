@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { HeraldError } from '../../errors.js';
 import type { FinishResult, JobOutcome, JobRecord, JobStore, NewJob, ProgressUpdate, RunningJob } from '../job-store.js';
+import { LocalJobLocks } from '../local-job-locks.js';
 import { notOpen, toStorageError } from './errors.js';
 import { GroupCommit } from './group-commit.js';
 import { finishedFromRow, jobFromRow, newJobToRow, prepareJobStatements, runningFromRow, type JobStatements } from './job-statements.js';
@@ -25,10 +26,12 @@ interface Connection {
  * Jobs in the `jobs` table. A second connection to the same file: job writes are rare beside
  * notifications, and a connection of its own keeps SqliteStorage untouched. Both connections live
  * in one process whose writes are synchronous, so their transactions never wait on each other.
+ * That one process is every user of the file, so job locks live in its memory.
  */
 export class SqliteJobStore implements JobStore {
   readonly kind = 'sqlite';
   private connection: Connection | null = null;
+  private readonly locks = new LocalJobLocks();
 
   constructor(private readonly options: SqliteJobStoreOptions) {}
 
@@ -110,6 +113,14 @@ export class SqliteJobStore implements JobStore {
 
   sweep(now: number): Promise<number> {
     return this.write((st) => st.sweep.run(now).changes);
+  }
+
+  lock(id: string, token: string, ttlMs: number): Promise<boolean> {
+    return this.read(() => this.locks.lock(id, token, ttlMs));
+  }
+
+  unlock(id: string, token: string): Promise<void> {
+    return this.read(() => this.locks.unlock(id, token));
   }
 
   private open(): Connection {
