@@ -151,6 +151,21 @@ describe('Pusher channels across three nodes on Redis', () => {
     assert.equal(hooked('channel_occupied', 'stats-pub').length, 1);
   });
 
+  it('replays a cache channel\'s last event to a subscriber on another node, and reports it through a third', async () => {
+    await cluster.sdks[0]!.trigger('cache-quote', 'price', { eur: 12 });
+    const late = on(1).subscribe('cache-quote');
+    const replayed = await new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no replay of the cached event')), 5000);
+      late.bind('price', (data: unknown) => {
+        clearTimeout(timer);
+        resolve(data);
+      });
+    });
+    assert.deepEqual(replayed, { eur: 12 });
+    const info = (await get(2, '/channels/cache-quote', { info: 'cache' })) as { cache: { data: string; ttl: number } };
+    assert.deepEqual(JSON.parse(info.cache.data), { eur: 12 });
+  });
+
   it('relays client events to subscribers on other nodes, never back to the sender, with user_id on presence channels', async () => {
     const sender = on(0, 'talker');
     const listeners = [on(1, 'l2'), on(2, 'l3')];

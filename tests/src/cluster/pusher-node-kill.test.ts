@@ -15,8 +15,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('a node with channel subscribers dies', () => {
   const prefix = randomPrefix();
   const pausedPrefix = randomPrefix();
+  const stoppedPrefix = randomPrefix();
   let cluster: PusherCluster | undefined;
   let pausedCluster: PusherCluster | undefined;
+  let stoppedCluster: PusherCluster | undefined;
   let backend: Backend | undefined;
   let hooks: WebhookReceiver | undefined;
   const pushers: Pusher[] = [];
@@ -27,9 +29,11 @@ describe('a node with channel subscribers dies', () => {
     await backend?.close();
     await cluster?.stop();
     await pausedCluster?.stop();
+    await stoppedCluster?.stop();
     await hooks?.close();
     await deletePrefix(prefix);
     await deletePrefix(pausedPrefix);
+    await deletePrefix(stoppedPrefix);
   });
 
   it('removes the presence members and channels of a SIGKILLed node after its lease expires, counting users across nodes', async (t) => {
@@ -113,6 +117,30 @@ describe('a node with channel subscribers dies', () => {
       const got = nextEvent(sleeperRoom, 'after-pause');
       await sdks[0]!.trigger('presence-pause', 'after-pause', { ok: true });
       assert.deepEqual(await got, { ok: true });
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('removes the members of a node stopped with SIGTERM at once, without waiting for a lease to expire', async (t) => {
+    // The default lease (15 s): a removal within a few seconds comes from the shutdown itself.
+    stoppedCluster = await startPusherCluster(2, stoppedPrefix);
+    const { nodes, sdks } = stoppedCluster;
+    const local = await startBackend(nodes[0]!.port);
+    try {
+      const watcherClient = pusherAs(nodes[0]!.port, local, 'watcher');
+      const leaverClient = pusherAs(nodes[1]!.port, local, 'leaver');
+      pushers.push(watcherClient, leaverClient);
+      const watcher = (await subscribed(watcherClient, 'presence-stop')) as PresenceChannel;
+      await subscribed(leaverClient, 'presence-stop');
+      await waitUntil(() => watcher.members.count === 2, 'both members');
+      const removed: string[] = [];
+      watcher.bind('pusher:member_removed', (m: { id: string }) => removed.push(m.id));
+      const stoppedAt = performance.now();
+      await nodes[1]!.kill('SIGTERM');
+      await waitUntil(() => removed.length === 1, 'member_removed for the stopped node\'s member', 5000);
+      t.diagnostic(`member of a node stopped with SIGTERM removed ${Math.round(performance.now() - stoppedAt)} ms after the signal`);
+      assert.deepEqual(await (await sdks[0]!.get({ path: '/channels/presence-stop', params: { info: 'user_count' } })).json(), { occupied: true, user_count: 1 });
     } finally {
       await local.close();
     }
