@@ -137,6 +137,24 @@ describe('RedisChannelState across nodes', () => {
     assert.equal((await state.list('app', '')).length, 1101);
   });
 
+  it('retries a leave that failed while Redis was unavailable, and reports its departure then', async () => {
+    const departures: Departure[] = [];
+    const state = nodeState('n1', departures);
+    await state.join({ appId: 'app', channel: 'presence-out', socketId: '6.1', member: member('gone') });
+    await state.join({ appId: 'app', channel: 'presence-out', socketId: '6.2', member: member('back') });
+    await storage.close();
+    await assert.rejects(state.leave('app', 'presence-out', '6.1'), /storage|Redis/i);
+    await assert.rejects(state.leave('app', 'presence-out', '6.2'), /storage|Redis/i);
+    await storage.init();
+    // Socket 6.2 subscribed again before the retry: its failed leave must not undo that.
+    await state.join({ appId: 'app', channel: 'presence-out', socketId: '6.2', member: member('back') });
+    assert.equal(await state.releaseRetired(), 0, 'no dead lease');
+    assert.deepEqual(departures, [{ appId: 'app', channel: 'presence-out', socketId: '6.1', vacated: false, memberRemoved: 'gone' }]);
+    assert.deepEqual((await state.members('app', 'presence-out')).map((m) => m.userId), ['back']);
+    await state.releaseRetired();
+    assert.equal(departures.length, 1, 'a retried leave runs once');
+  });
+
   it('leaves no keys behind once every socket left', async () => {
     const state = nodeState('n1');
     await state.join({ appId: 'app', channel: 'presence-x', socketId: '5.1', member: member('u1') });

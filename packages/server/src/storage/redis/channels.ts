@@ -1,4 +1,5 @@
 // RedisChannelState: channel membership, presence and the cache, shared by every node. Keys in keys.ts, scripts in lua/channels.ts.
+import { HeraldError } from '../../errors.js';
 import type { PresenceMember } from '../../core/channels/authorize.js';
 import type { CachedEvent, ChannelState, ChannelSummary, Departure, JoinOutcome, JoinRequest, LeaveOutcome } from '../../core/channels/state.js';
 import { parseJoin, parseLeave, parseList, parseMembers, parseRelease, parseSummary } from './channel-replies.js';
@@ -22,7 +23,9 @@ const LIST_PAGE = 500;
  * (occupied, vacated, member added or removed) happens once in the whole cluster; the scripts publish
  * member messages on the bus inside the change (`announcesMembers`). Each socket is recorded under the
  * lease of the node that joined it; any node periodically removes the sockets of retired leases (a node
- * that died or left) and reports each removal to its own hub, which sends the webhooks.
+ * that died or left) and reports each removal to its own hub, which sends the webhooks. A leave that
+ * failed because Redis was unavailable is retried at the same interval and reported the same way, so a
+ * socket that closed during an outage does not stay a member.
  */
 export class RedisChannelState implements ChannelState {
   readonly announcesMembers = true;
@@ -31,6 +34,8 @@ export class RedisChannelState implements ChannelState {
   private releasing = false;
   /** Set while releases fail, so an outage is logged once and not every interval. */
   private failing = false;
+  /** Leaves refused while Redis was unavailable, by app, channel and socket; retried with the release. */
+  private readonly unfinished = new Map<string, { appId: string; channel: string; socketId: string }>();
 
   constructor(
     private readonly run: <T>(op: (r: ScriptedRedis) => Promise<T>) => Promise<T>,
@@ -47,6 +52,8 @@ export class RedisChannelState implements ChannelState {
 
   join(request: JoinRequest): Promise<JoinOutcome> {
     const { member } = request;
+    // Joining again supersedes an unfinished leave: retrying it now would remove this join.
+    this.unfinished.delete(unfinishedKey(request.appId, request.channel, request.socketId));
     return this.run(async (r) =>
       parseJoin(
         await r.heraldChannelJoin(this.prefix, request.appId, request.channel, request.socketId, this.options.node, member ? '1' : '0',
@@ -56,8 +63,15 @@ export class RedisChannelState implements ChannelState {
     );
   }
 
-  leave(appId: string, channel: string, socketId: string): Promise<LeaveOutcome> {
-    return this.run(async (r) => parseLeave(await r.heraldChannelLeave(this.prefix, appId, channel, socketId)));
+  async leave(appId: string, channel: string, socketId: string): Promise<LeaveOutcome> {
+    const key = unfinishedKey(appId, channel, socketId);
+    this.unfinished.delete(key);
+    try {
+      return await this.leaveNow(appId, channel, socketId);
+    } catch (err) {
+      if (err instanceof HeraldError && err.code === 'storage_unavailable') this.unfinished.set(key, { appId, channel, socketId });
+      throw err;
+    }
   }
 
   summary(appId: string, channel: string): Promise<ChannelSummary> {
@@ -115,6 +129,7 @@ export class RedisChannelState implements ChannelState {
     this.releasing = true;
     let removed = 0;
     try {
+      await this.retryLeaves();
       for (;;) {
         const { more, departures } = await this.run(async (r) => parseRelease(await r.heraldChannelRelease(this.prefix, RELEASE_BATCH)));
         removed += departures.length;
@@ -137,9 +152,28 @@ export class RedisChannelState implements ChannelState {
     this.departed = null;
   }
 
+  private leaveNow(appId: string, channel: string, socketId: string): Promise<LeaveOutcome> {
+    return this.run(async (r) => parseLeave(await r.heraldChannelLeave(this.prefix, appId, channel, socketId)));
+  }
+
+  /** Runs the leaves that failed during an outage; the first that fails again stops the round. */
+  private async retryLeaves(): Promise<void> {
+    for (const [key, { appId, channel, socketId }] of [...this.unfinished]) {
+      if (!this.unfinished.has(key)) continue;
+      const outcome = await this.leaveNow(appId, channel, socketId);
+      // A join of the same socket meanwhile superseded it; the leave ran before that join on the one connection.
+      this.unfinished.delete(key);
+      if (outcome.kind === 'left') this.departed?.({ appId, channel, socketId, vacated: outcome.vacated, memberRemoved: outcome.memberRemoved });
+    }
+  }
+
   private cacheKey(appId: string, channel: string): string {
     return `${this.prefix}cc:${appId}:${channel}`;
   }
+}
+
+function unfinishedKey(appId: string, channel: string, socketId: string): string {
+  return `${appId}\n${channel}\n${socketId}`;
 }
 
 /** HGETALL as ioredis returns it (an object) back to flat field, value pairs. */
