@@ -136,7 +136,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   reportToWebhooks(webhooks, sessions, jobs, now);
   jobs.start();
 
-  const channels = createChannelHub({ now, onError });
+  const channels = createChannelHub({ now, onError }, cluster.channels);
+  cluster.leaseLost.push(() => channels.rejoin());
   publisher.channels = channels;
 
   const hooks = {

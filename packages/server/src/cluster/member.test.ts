@@ -9,6 +9,7 @@ import { Sessions } from '../core/sessions.js';
 import { SqliteStorage } from '../storage/sqlite/sqlite.js';
 import { LocalBus } from './local-bus.js';
 import { ClusterMember } from './member.js';
+import type { FanoutMessage } from '../core/channels/fanout.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -33,6 +34,7 @@ describe('ClusterMember', () => {
   let storage: SqliteStorage;
   let delivery: Delivery;
   let publisher: Publisher;
+  let sessions: Sessions;
   let bus: LocalBus;
   let member: ClusterMember;
   let errors: unknown[];
@@ -48,7 +50,7 @@ describe('ClusterMember', () => {
     errors = [];
     const onError = (err: unknown) => void errors.push(err);
     delivery = new Delivery(storage, { readBatch: 100, now, onError });
-    const sessions = new Sessions(storage, delivery, { node: 'me', sessionTtlMs: 60_000, heartbeatMs: 25_000, maxConnectionsPerApp: 100, now });
+    sessions = new Sessions(storage, delivery, { node: 'me', sessionTtlMs: 60_000, heartbeatMs: 25_000, maxConnectionsPerApp: 100, now });
     publisher = new Publisher(storage, delivery, { maxInbox: 1000, defaultTtlSeconds: 3600, idempotencyTtlMs: 60_000, now });
     bus = new LocalBus();
     member = new ClusterMember({ node: 'me', bus, storage, delivery, sessions, publisher, onError });
@@ -113,6 +115,17 @@ describe('ClusterMember', () => {
     const outlet = await live('s2');
     member.message({ kind: 'ended', session: 's2', reason: 'backend' });
     assert.equal(outlet.closed, CloseCode.SessionEnded);
+  });
+
+  it('hands channel messages to the channel fan-out, and only those', async () => {
+    const heard: FanoutMessage[] = [];
+    const withChannels = new ClusterMember({ node: 'me', bus, storage, delivery, sessions, publisher, onError: (err) => void errors.push(err), channels: { receive: (m) => void heard.push(m) } });
+    const event: FanoutMessage = { kind: 'event', appId: 'a', channel: 'orders', event: 'e', data: '{}' };
+    withChannels.message({ kind: 'channel', message: event });
+    withChannels.message({ kind: 'ended', session: 'nobody', reason: 'client' });
+    assert.deepEqual(heard, [event]);
+    member.message({ kind: 'channel', message: event });
+    assert.equal(heard.length, 1, 'a member without cluster-wide channels ignores them');
   });
 
   it('closes every connection when asked to send its clients elsewhere', async () => {

@@ -5,6 +5,7 @@ import type { Delivery } from '../core/delivery.js';
 import type { Publisher } from '../core/publish.js';
 import type { Sessions } from '../core/sessions.js';
 import type { Storage } from '../storage/storage.js';
+import type { FanoutMessage } from '../core/channels/fanout.js';
 import type { Bus, BusHandlers } from './bus.js';
 import type { BusMessage } from './messages.js';
 
@@ -15,6 +16,8 @@ export interface MemberDeps {
   delivery: Delivery;
   sessions: Sessions;
   publisher: Publisher;
+  /** Receives the channel traffic heard on the bus (the bus fan-out), when channels are cluster-wide. */
+  channels?: { receive(message: FanoutMessage): void };
   onError: (err: unknown, context: string) => void;
 }
 
@@ -47,6 +50,9 @@ export class ClusterMember implements BusHandlers {
         return;
       case 'ended':
         this.closeLocal(message.session, CloseCode.SessionEnded, `session ended (${message.reason})`);
+        return;
+      case 'channel':
+        this.deps.channels?.receive(message.message);
         return;
       default: {
         const unknown: never = message;

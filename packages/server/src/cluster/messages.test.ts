@@ -9,6 +9,11 @@ describe('bus messages', () => {
       { kind: 'inbox', seq: 7, recipients: ['s1', 's2'], json: '{"id":"n1"}' },
       { kind: 'takeover', session: 's1', node: 'n2' },
       { kind: 'ended', session: 's1', reason: 'expired' },
+      { kind: 'channel', message: { kind: 'event', appId: 'a', channel: 'orders', event: 'e', data: '{"x":1}', userId: 'u', except: '1.2' } },
+      { kind: 'channel', message: { kind: 'event', appId: 'a', channel: 'orders', event: 'e', data: '' } },
+      { kind: 'channel', message: { kind: 'member_added', appId: 'a', channel: 'presence-r', member: { userId: 'u', info: { n: [1, null] } }, except: '1.2' } },
+      { kind: 'channel', message: { kind: 'member_removed', appId: 'a', channel: 'presence-r', userId: 'u' } },
+      { kind: 'channel', message: { kind: 'terminate_user', appId: 'a', userId: 'u' } },
     ];
     for (const message of all) assert.deepEqual(decode(encode(message)), message);
   });
@@ -28,6 +33,11 @@ describe('bus messages', () => {
       '{"kind":"inbox","seq":7,"recipients":[1],"json":"{}"}',
       '{"kind":"takeover","session":"s1"}',
       '{"kind":"ended","session":"s1","reason":"bored"}',
+      '{"kind":"channel","message":{"kind":"event","appId":"a","channel":"c","event":"e"}}',
+      '{"kind":"channel","message":{"kind":"member_added","appId":"a","channel":"c","member":{"userId":1,"info":null},"except":"1.1"}}',
+      '{"kind":"channel","message":{"kind":"member_added","appId":"a","channel":"c","member":{"userId":"u"},"except":"1.1"}}',
+      '{"kind":"channel","message":{"kind":"terminate_user","appId":"a"}}',
+      '{"kind":"channel","message":{"kind":"typing","appId":"a"}}',
     ]) {
       assert.equal(decode(text), null, text);
     }

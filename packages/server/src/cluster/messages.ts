@@ -1,4 +1,6 @@
 // Messages between the nodes of a cluster: a discriminated union, JSON on the wire, checked on receipt.
+import type { FanoutMessage } from '../core/channels/fanout.js';
+import { decodeFanout } from './fanout-codec.js';
 
 /**
  * A publish committed: `recipients` got inbox entry `seq`. On Redis this message is published by the
@@ -28,10 +30,20 @@ export interface EndedMessage {
 }
 
 /**
- * Everything on the bus. A new kind (Pusher's cluster-wide channels will add `channel`) is one more
- * interface here; `decode` and every `switch (message.kind)` then fail to compile until they handle it.
+ * Channel traffic for every node's channel hub (cluster/bus-fanout.ts). Member messages are published by
+ * the channel scripts inside the membership change (storage/redis/lua/channels.ts), so they arrive in
+ * transition order; the others by the node that sends them, in the order it sends them.
  */
-export type BusMessage = InboxMessage | TakeoverMessage | EndedMessage;
+export interface ChannelMessage {
+  kind: 'channel';
+  message: FanoutMessage;
+}
+
+/**
+ * Everything on the bus. A new kind is one more interface here; `decode` and every
+ * `switch (message.kind)` then fail to compile until they handle it.
+ */
+export type BusMessage = InboxMessage | TakeoverMessage | EndedMessage | ChannelMessage;
 
 /** Messages a node sends itself; inbox messages come from the commit. */
 export type ControlMessage = Exclude<BusMessage, InboxMessage>;
@@ -73,6 +85,10 @@ export function decode(text: string): BusMessage | null {
       const { session, reason } = raw;
       if (typeof session !== 'string' || (reason !== 'client' && reason !== 'backend' && reason !== 'expired')) return null;
       return { kind, session, reason };
+    }
+    case 'channel': {
+      const message = decodeFanout(raw['message']);
+      return message === null ? null : { kind, message };
     }
     default: {
       const unknown: never = kind;

@@ -6,7 +6,7 @@ import type { ChannelFanout, FanoutMessage } from './fanout.js';
 import { channelType, isValidChannelName, needsAuth, userOfChannel } from './names.js';
 import { DEFAULT_CHANNEL_POLICY, type ChannelPolicy } from './policy.js';
 import { RateWindow } from './rate.js';
-import type { ChannelState } from './state.js';
+import type { ChannelState, Departure } from './state.js';
 import type { ChannelLifecycleEvent, ChannelSubscriber, ClientEventRefusal, SubscribeRefusal, SubscriberMessage } from './subscriber.js';
 
 export interface SubscribeRequest {
@@ -61,6 +61,8 @@ export class ChannelHub implements ChannelSink {
   policy: (appId: string) => ChannelPolicy = () => DEFAULT_CHANNEL_POLICY;
   private readonly sockets = new Map<string, SocketRecord>();
   private readonly local = new Map<string, Set<SocketRecord>>();
+  /** Membership changes still running, so close() can let them finish before the state closes. */
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(
     readonly state: ChannelState,
@@ -68,6 +70,7 @@ export class ChannelHub implements ChannelSink {
     private readonly options: HubOptions,
   ) {
     fanout.onMessage((message) => this.handle(message));
+    state.onDeparture((departure) => void this.departed(departure));
   }
 
   /** Connections on this node that can subscribe. */
@@ -174,7 +177,27 @@ export class ChannelHub implements ChannelSink {
     return this.fanout.publish({ kind: 'terminate_user', appId, userId });
   }
 
+  /**
+   * Records every subscription of this node in the state again. For a node whose lease was taken for
+   * dead (it was paused or cut off): the other nodes removed its sockets, which are still connected.
+   * The user was admitted before, so no member limit applies.
+   */
+  rejoin(): void {
+    for (const rec of this.sockets.values()) {
+      void this.enqueue(rec, async () => {
+        for (const [channel, subscription] of [...rec.channels]) {
+          if (rec.closed) return;
+          const appId = rec.sub.app.id;
+          const { member } = subscription;
+          const outcome = await this.state.join({ appId, channel, socketId: rec.sub.socketId, ...(member ? { member } : {}) });
+          if (outcome.kind === 'joined') await this.reportJoin(rec, channel, member, outcome.occupied, outcome.memberAdded);
+        }
+      });
+    }
+  }
+
   async close(): Promise<void> {
+    await Promise.allSettled([...this.pending]);
     await this.fanout.close();
     await this.state.close();
   }
@@ -227,12 +250,18 @@ export class ChannelHub implements ChannelSink {
       this.addLocal(rec, channel);
       sub.send({ kind: 'subscribed', channel, members: outcome.presence?.members ?? null });
     }
-    if (outcome.occupied) this.emit({ name: 'channel_occupied', appId, channel });
-    if (member && outcome.memberAdded) {
-      await this.fanout.publish({ kind: 'member_added', appId, channel, member, except: sub.socketId });
+    await this.reportJoin(rec, channel, member, outcome.occupied, outcome.memberAdded);
+    if (channelType(channel).cache && !rec.closed) await this.replayCache(rec, channel, subscription);
+  }
+
+  /** A join's transitions: the webhooks, and the member message unless the state published it in the same step. */
+  private async reportJoin(rec: SocketRecord, channel: string, member: PresenceMember | null, occupied: boolean, memberAdded: boolean): Promise<void> {
+    const appId = rec.sub.app.id;
+    if (occupied) this.emit({ name: 'channel_occupied', appId, channel });
+    if (member && memberAdded) {
+      if (!this.state.announcesMembers) await this.fanout.publish({ kind: 'member_added', appId, channel, member, except: rec.sub.socketId });
       this.emit({ name: 'member_added', appId, channel, userId: member.userId });
     }
-    if (channelType(channel).cache && !rec.closed) await this.replayCache(rec, channel, subscription);
   }
 
   private async replayCache(rec: SocketRecord, channel: string, subscription: Subscription): Promise<void> {
@@ -253,12 +282,19 @@ export class ChannelHub implements ChannelSink {
     this.removeLocal(rec, channel);
     const appId = rec.sub.app.id;
     const outcome = await this.state.leave(appId, channel, rec.sub.socketId);
-    if (outcome.kind !== 'left') return;
-    if (outcome.memberRemoved !== null) {
-      await this.fanout.publish({ kind: 'member_removed', appId, channel, userId: outcome.memberRemoved });
-      this.emit({ name: 'member_removed', appId, channel, userId: outcome.memberRemoved });
+    if (outcome.kind === 'left') await this.departed({ appId, channel, socketId: rec.sub.socketId, vacated: outcome.vacated, memberRemoved: outcome.memberRemoved });
+  }
+
+  /** A socket left (or the state removed the socket of a dead node): member_removed and channel_vacated as they apply. */
+  private async departed(departure: Departure): Promise<void> {
+    const { appId, channel, memberRemoved } = departure;
+    if (memberRemoved !== null) {
+      if (!this.state.announcesMembers) {
+        await this.fanout.publish({ kind: 'member_removed', appId, channel, userId: memberRemoved }).catch((err: unknown) => this.options.onError(err, 'member_removed fan-out'));
+      }
+      this.emit({ name: 'member_removed', appId, channel, userId: memberRemoved });
     }
-    if (outcome.vacated) this.emit({ name: 'channel_vacated', appId, channel });
+    if (departure.vacated) this.emit({ name: 'channel_vacated', appId, channel });
   }
 
   /** Fan-out handler: every node runs this for every message. */
@@ -322,6 +358,8 @@ export class ChannelHub implements ChannelSink {
   private enqueue(rec: SocketRecord, op: () => Promise<void>): Promise<void> {
     const next = rec.queue.then(op).catch((err: unknown) => this.options.onError(err, 'channel membership'));
     rec.queue = next;
+    this.pending.add(next);
+    void next.finally(() => this.pending.delete(next));
     return next;
   }
 

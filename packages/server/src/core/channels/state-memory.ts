@@ -10,6 +10,8 @@ interface Channel {
 }
 
 export class MemoryChannelState implements ChannelState {
+  /** The hub publishes member messages; one process has nothing to order across nodes. */
+  readonly announcesMembers = false;
   private readonly channels = new Map<string, Channel>();
   private readonly cache = new Map<string, { event: CachedEvent; expires: number }>();
 
@@ -97,6 +99,10 @@ export class MemoryChannelState implements ChannelState {
       return null;
     }
     return { event: hit.event, ttlMs: left };
+  }
+
+  onDeparture(): void {
+    // Every socket of one process leaves through leave(): there is no node that could die on its own.
   }
 
   async close(): Promise<void> {

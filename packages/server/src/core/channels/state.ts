@@ -46,6 +46,17 @@ export interface ChannelSummary {
   users: number | null;
 }
 
+/** A socket the state removed by itself (its node stopped without leaving), with the transitions that caused. */
+export interface Departure {
+  appId: string;
+  channel: string;
+  socketId: string;
+  /** The channel has no subscriber left anywhere (channel_vacated). */
+  vacated: boolean;
+  /** Presence: the user whose last socket this was (member_removed), else null. */
+  memberRemoved: string | null;
+}
+
 /** The last event published on a cache channel. */
 export interface CachedEvent {
   event: string;
@@ -67,12 +78,18 @@ export interface CachedEvent {
  * - `join` of a socket already in the channel changes nothing and reports no transition;
  *   `leave` of a socket not in it returns `absent`.
  * - Sockets are unique across nodes (socket ids are random); an implementation shared by several
- *   nodes must remove the sockets of a node that stopped without leaving (and report nothing for
- *   them it cannot attribute), so counts do not grow forever.
+ *   nodes must remove the sockets of a node that stopped without leaving, so counts do not grow
+ *   forever, and hand each removal to exactly one node's `onDeparture` handler (which reports its
+ *   member_removed and channel_vacated).
+ * - When `announcesMembers` is true, `join`, `leave` and departures publish the `member_added` /
+ *   `member_removed` fan-out messages themselves, inside the atomic step that made the transition, so
+ *   every node receives member messages in transition order; the caller must not publish them again.
  * - The cache keeps only the latest event per channel and forgets it after its ttl.
  * - Failures reject the promise; the caller treats the subscription as failed.
  */
 export interface ChannelState {
+  /** See the guarantees: true when member messages are published by the state itself. */
+  readonly announcesMembers: boolean;
   join(request: JoinRequest): Promise<JoinOutcome>;
   leave(appId: string, channel: string, socketId: string): Promise<LeaveOutcome>;
   /** Counts of one channel (zero subscriptions when unoccupied). */
@@ -84,5 +101,7 @@ export interface ChannelState {
   setCache(appId: string, channel: string, event: CachedEvent, ttlMs: number): Promise<void>;
   /** The cached event and the ms it has left, or null. */
   getCache(appId: string, channel: string): Promise<{ event: CachedEvent; ttlMs: number } | null>;
+  /** Sets this node's one handler of departures (the hub). An implementation that never removes sockets by itself never calls it. */
+  onDeparture(handler: (departure: Departure) => void): void;
   close(): Promise<void>;
 }

@@ -23,7 +23,14 @@
 //   P ns:<node>            set     sessions connected through node in its current epoch
 //   P rel                  hash    "<node>:<epoch>" -> last heartbeat, for retired leases whose sessions await release
 //   P rel:<node>:<epoch>   set     sessions of a retired lease not yet released
-//   P bus                  channel cluster bus (publish script announces commits here)
+//   P bus                  channel cluster bus (publish script announces commits here, channel scripts member changes)
+//   P cm:<app>:<channel>   hash    channel subscribers: socket id -> "<node>:<epoch>\n" + ("=<user>" on presence channels)
+//   P cu:<app>:<channel>   hash    presence: user id -> sockets of the user in the channel
+//   P ci:<app>:<channel>   hash    presence: user id -> user info JSON
+//   P cx:<app>             zset    occupied channels of an app, all scored 0 (listed by prefix with ZRANGEBYLEX)
+//   P co:<node>:<epoch>    set     "<app>\n<channel>\n<socket>" joined through that lease (removed when it is retired)
+//   P cl                   set     "<node>:<epoch>" owners that have a co: set
+//   P cc:<app>:<channel>   string  cache channel's last event JSON, expiring with the channel's cache ttl
 //   P ps:<app>:<id>        string  Web Push subscription record JSON (id derived from the endpoint)
 //   P psu:<app>:<user>     zset    a user's subscription ids, score createdAt (oldest trimmed first)
 //   P pc:<app>:<notif id>  hash    push counters sent failed removed (expire after 30 days)

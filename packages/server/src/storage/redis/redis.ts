@@ -18,6 +18,7 @@ import { Keys } from './keys.js';
 import { RedisNodes } from './nodes.js';
 import { asNumber, parseApp, parseEnd, parseInbox, parsePair, parsePublish, parseSession, parseStatus } from './replies.js';
 import { RedisPushStore, readPushCounts } from './push.js';
+import { RedisChannelState, type RedisChannelOptions } from './channels.js';
 import { defineScripts, type ScriptedRedis } from './scripts.js';
 
 export interface RedisStorageOptions {
@@ -87,6 +88,11 @@ export class RedisStorage implements Storage {
   /** A new connection with the same settings, for the bus subscriber; the caller closes it. */
   openSubscriber(): Promise<Redis> {
     return openConnection(this.connectionOptions(), { autoResubscribe: false, enableAutoPipelining: false });
+  }
+
+  /** Channel membership on this Redis as node `options.node` sees it (cluster/join.ts); call start() on it. */
+  channelState(options: RedisChannelOptions): RedisChannelState {
+    return new RedisChannelState((op) => this.run(op), this.prefix, options);
   }
 
   /** Publishes a message on the bus channel, outside any commit. */

@@ -6,6 +6,7 @@ import { ACK, MARK_SENT, READ_INBOX, STATUS } from './lua/inbox.js';
 import { SWEEP } from './lua/sweep.js';
 import { DELETE_PUSH, DELETE_USER_PUSH, PUT_PUSH, USERS_ONLINE } from './lua/push.js';
 import { BEAT_NODE, LEAVE_NODE, REAP_NODES, REGISTER_NODE, RELEASE_SESSIONS } from './lua/nodes.js';
+import { CHANNEL_CACHE_GET, CHANNEL_JOIN, CHANNEL_LEAVE, CHANNEL_LIST, CHANNEL_RELEASE, CHANNEL_SUMMARY } from './lua/channels.js';
 
 const SCRIPTS = {
   heraldPublish: PUBLISH,
@@ -27,6 +28,12 @@ const SCRIPTS = {
   heraldDeletePush: DELETE_PUSH,
   heraldDeleteUserPush: DELETE_USER_PUSH,
   heraldUsersOnline: USERS_ONLINE,
+  heraldChannelJoin: CHANNEL_JOIN,
+  heraldChannelLeave: CHANNEL_LEAVE,
+  heraldChannelSummary: CHANNEL_SUMMARY,
+  heraldChannelList: CHANNEL_LIST,
+  heraldChannelCacheGet: CHANNEL_CACHE_GET,
+  heraldChannelRelease: CHANNEL_RELEASE,
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;
