@@ -53,10 +53,15 @@ export function freePort(): Promise<number> {
 /** A redis-server of the test's own, on a free port, that the test may stop, freeze and restart. */
 export class PrivateRedis {
   private child: ChildProcess | null = null;
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly persistence: string[],
+  ) {}
 
-  static async start(): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(await freePort());
+  /** With `dir`: an append-only file fsynced on every write, so a restart keeps every acknowledged write. */
+  static async start(dir?: string): Promise<PrivateRedis> {
+    const persistence = dir ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir] : ['--appendonly', 'no'];
+    const redis = new PrivateRedis(await freePort(), persistence);
     await redis.start();
     return redis;
   }
@@ -65,9 +70,9 @@ export class PrivateRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  /** Starts (again) on the same port, without persistence, and resolves once it answers. */
+  /** Starts (again) on the same port and resolves once it answers. */
   async start(): Promise<void> {
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...this.persistence], { stdio: 'ignore' });
     const probe = new Redis(this.url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
     probe.on('error', () => {});
     try {
@@ -93,6 +98,8 @@ export class PrivateRedis {
     this.child = null;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
+    // A frozen (SIGSTOP) server must be thawed to die promptly.
+    child.kill('SIGCONT');
     child.kill('SIGKILL');
     await exited;
   }
