@@ -5,7 +5,6 @@ import { Herald, HeraldApiError } from '@herald/server-sdk';
 import { State } from '@herald/client/node';
 import { freePort, serverEnv, startServerProcess, tempDir, TEST_APP, type ServerProcess } from './fixtures/server-process.js';
 import { recordingClient, waitUntil, type RecordingClient } from './fixtures/clients.js';
-import { startTcpProxy } from './fixtures/tcp-proxy.js';
 
 describe('delivery through the real server', () => {
   const dir = tempDir();
@@ -62,35 +61,7 @@ describe('delivery through the real server', () => {
     assert.ok(sb);
   });
 
-  it('resumes a client whose connection is cut mid-stream with no loss and no duplicates', async () => {
-    const proxy = await startTcpProxy(server.port);
-    try {
-      const c = connect(await sdk.createToken({ user: 'cut' }), `http://127.0.0.1:${proxy.port}`);
-      const session = await c.session();
-      const ids: string[] = [];
-      for (let i = 0; i < 200; i++) {
-        ids.push((await sdk.publish({ to: { sessions: [session] }, module: 'stream', type: 'n', data: i })).id);
-        if (i % 50 === 25) proxy.cut();
-      }
-      await c.waitFor(() => c.seen.length >= ids.length, 'every notification after the cuts', 20_000);
-      assert.deepEqual(c.seen.map((n) => n.id), ids, 'each notification once, in publish order');
-      assert.equal(c.client.sessionId, session, 'the same session was resumed');
-    } finally {
-      await proxy.close();
-    }
-  });
-
-  it('keeps notifications for a disconnected session and delivers them when it comes back', async () => {
-    const c = connect(await sdk.createToken({ user: 'away' }));
-    const session = await c.session();
-    c.client.disconnect();
-    await waitUntil(() => c.client.state === State.Disconnected, 'disconnect');
-    const r = await sdk.publish({ to: { sessions: [session] }, module: 'm', type: 'while-away' });
-    assert.equal(r.recipients, 1);
-    c.client.connect();
-    await c.waitFor(() => c.seen.some((n) => n.id === r.id), 'the notification sent while away');
-    assert.equal(c.client.sessionId, session);
-  });
+  // Cut connections and disconnected sessions are covered for every transport in transports/delivery.test.ts.
 
   it('refuses bad publishes with stable codes and keeps serving', async () => {
     const expectCode = async (p: Promise<unknown>, code: string) => {

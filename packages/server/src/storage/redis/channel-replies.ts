@@ -1,29 +1,8 @@
 // Reading the channel scripts' replies (lua/channels.ts) into ChannelState outcomes.
 import type { JsonValue } from '@herald/protocol';
-import { HeraldError } from '../../errors.js';
+import { array, int, text } from './reply-shapes.js';
 import type { PresenceMember } from '../../core/channels/authorize.js';
 import type { ChannelSummary, Departure, JoinOutcome, LeaveOutcome } from '../../core/channels/state.js';
-
-/** A reply that does not have the shape the script promises: a bug, not an outage. */
-function malformed(what: string, reply: unknown): HeraldError {
-  return new HeraldError('internal_error', `Redis channels: unexpected ${what} reply ${JSON.stringify(reply)?.slice(0, 200)}`);
-}
-
-function array(reply: unknown, what: string): unknown[] {
-  if (!Array.isArray(reply)) throw malformed(what, reply);
-  return reply;
-}
-
-function text(value: unknown, what: string): string {
-  if (typeof value !== 'string') throw malformed(what, value);
-  return value;
-}
-
-function int(value: unknown, what: string): number {
-  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n)) throw malformed(what, value);
-  return n;
-}
 
 /** Members from flat user, info JSON pairs (HGETALL of the channel's info hash). */
 export function parseMembers(flat: unknown[], what: string): PresenceMember[] {

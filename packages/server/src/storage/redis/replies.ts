@@ -1,28 +1,7 @@
 // Reading Redis replies into storage records: hashes to sessions and apps, script arrays to outcomes.
 import type { JsonObject, NotificationStatus } from '@herald/protocol';
-import { HeraldError } from '../../errors.js';
+import { array, int, malformed, text } from './reply-shapes.js';
 import type { AppRecord, InboxEntry, PublishOutcome, SessionRecord } from '../storage.js';
-
-/** A reply that does not have the shape the script promises: a bug, not an outage. */
-function malformed(what: string, reply: unknown): HeraldError {
-  return new HeraldError('internal_error', `Redis storage: unexpected ${what} reply ${JSON.stringify(reply)?.slice(0, 200)}`);
-}
-
-function array(reply: unknown, what: string): unknown[] {
-  if (!Array.isArray(reply)) throw malformed(what, reply);
-  return reply;
-}
-
-function text(value: unknown, what: string): string {
-  if (typeof value !== 'string') throw malformed(what, value);
-  return value;
-}
-
-function int(value: unknown, what: string): number {
-  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n)) throw malformed(what, value);
-  return n;
-}
 
 function strings(values: unknown[], what: string): string[] {
   return values.map((v) => text(v, what));
