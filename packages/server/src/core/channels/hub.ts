@@ -267,12 +267,18 @@ export class ChannelHub implements ChannelSink {
       case 'event': {
         const set = this.local.get(keyOf(message.appId, message.channel));
         if (!set) return;
-        const out: SubscriberMessage = { kind: 'event', channel: message.channel, event: message.event, data: message.data };
+        const { channel, except } = message;
+        const out: SubscriberMessage = { kind: 'event', channel, event: message.event, data: message.data };
         if (message.userId !== undefined) out.userId = message.userId;
+        // Only a cache channel replays on subscribe, so only there must a subscription learn that a live event came first.
+        const cache = channelType(channel).cache;
+        // The hot loop of every broadcast: one shared message, nothing allocated per recipient.
         for (const rec of set) {
-          if (message.except !== undefined && (rec.sub.socketId === message.except || rec.sub.sessionId === message.except)) continue;
-          const subscription = rec.channels.get(message.channel);
-          if (subscription) subscription.live = true;
+          if (except !== undefined && (rec.sub.socketId === except || rec.sub.sessionId === except)) continue;
+          if (cache) {
+            const subscription = rec.channels.get(channel);
+            if (subscription) subscription.live = true;
+          }
           this.deliver(rec, out);
         }
         return;

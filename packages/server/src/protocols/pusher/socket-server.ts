@@ -8,6 +8,8 @@ import { PusherCode } from './codes.js';
 import { errorFrame } from './codec.js';
 import { PusherConnection, type PusherConnectionHooks, type PusherOutlet } from './connection.js';
 import type { PusherSettings } from './settings.js';
+import { FrameMemo } from '../../transports/websocket/frame.js';
+import { bufferedBytes, sendFramed } from '../../transports/websocket/writer.js';
 
 export interface PusherSocketOptions {
   storage: Storage;
@@ -27,17 +29,18 @@ const PONG_TIMEOUT_S = 30;
 class SocketOutlet implements PusherOutlet {
   constructor(
     private readonly ws: WebSocket,
+    private readonly frames: FrameMemo,
     private readonly maxBuffered: number,
   ) {}
 
-  send(frame: string | Buffer): void {
+  send(frame: string): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    if (this.ws.bufferedAmount > this.maxBuffered) {
+    if (bufferedBytes(this.ws) > this.maxBuffered) {
       // Pusher keeps no history: a client this far behind reconnects (after a back-off) and resubscribes.
       this.close(PusherCode.OverCapacity, 'slow consumer');
       return;
     }
-    this.ws.send(frame, { binary: false });
+    sendFramed(this.ws, this.frames.frameOf(frame), frame);
   }
 
   close(code: number, reason: string): void {
@@ -65,6 +68,8 @@ export class PusherSocketServer {
   private readonly connections = new Map<WebSocket, PusherConnection>();
   private readonly perApp = new Map<string, number>();
   private readonly sweep: NodeJS.Timeout;
+  /** One frame per broadcast: every outlet of this server frames through it. */
+  private readonly frames = new FrameMemo();
 
   constructor(private readonly options: PusherSocketOptions) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes, perMessageDeflate: false, clientTracking: false });
@@ -132,7 +137,7 @@ export class PusherSocketServer {
     if (count >= settings.maxConnections) return refuse(ws, PusherCode.OverQuota, `App is over its connection quota (${settings.maxConnections})`);
     this.perApp.set(app.id, count + 1);
     counted = app.id;
-    const outlet = new SocketOutlet(ws, this.options.sendBufferBytes);
+    const outlet = new SocketOutlet(ws, this.frames, this.options.sendBufferBytes);
     conn = new PusherConnection(app, outlet, this.options.hub, this.options.hooks, settings.activityTimeout, this.options.now);
     this.connections.set(ws, conn);
     conn.open();

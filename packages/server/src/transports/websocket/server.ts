@@ -1,4 +1,4 @@
-// WebSocket transport: upgrades on /v1/ws, one NativeConnection per socket, one heartbeat sweep for all.
+// WebSocket transport: upgrades on /v1/ws, one NativeConnection per socket, one heartbeat sweep for all, one frame per fan-out.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -7,6 +7,8 @@ import type { Outlet } from '../../core/outlet.js';
 import type { Delivery } from '../../core/delivery.js';
 import type { Sessions } from '../../core/sessions.js';
 import { NativeConnection, type NativeConnectionHooks } from '../../protocols/native/connection.js';
+import { FrameMemo } from './frame.js';
+import { bufferedBytes, sendFramed } from './writer.js';
 
 export interface WebSocketTransportOptions {
   maxFrameBytes: number;
@@ -18,17 +20,18 @@ class WebSocketOutlet implements Outlet {
   readonly transport = 'websocket' as const;
   constructor(
     private readonly socket: WebSocket,
+    private readonly frames: FrameMemo,
     private readonly maxBuffered: number,
   ) {}
 
   send(frame: string): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
-    if (this.socket.bufferedAmount > this.maxBuffered) {
+    if (bufferedBytes(this.socket) > this.maxBuffered) {
       // The inbox keeps everything this client missed; it gets it again when it reconnects.
       this.close(CloseCode.SlowConsumer, 'slow consumer');
       return;
     }
-    this.socket.send(frame);
+    sendFramed(this.socket, this.frames.frameOf(frame), frame);
   }
 
   close(code: number, reason: string): void {
@@ -40,6 +43,8 @@ export class WebSocketTransport {
   private readonly wss: WebSocketServer;
   private readonly connections = new Map<WebSocket, NativeConnection>();
   private readonly sweep: NodeJS.Timeout;
+  /** One frame per fan-out: every outlet of this transport frames through it. */
+  private readonly frames = new FrameMemo();
 
   constructor(
     private readonly sessions: Sessions,
@@ -62,7 +67,7 @@ export class WebSocketTransport {
   }
 
   private accept(ws: WebSocket): void {
-    const outlet = new WebSocketOutlet(ws, this.options.sendBufferBytes);
+    const outlet = new WebSocketOutlet(ws, this.frames, this.options.sendBufferBytes);
     const conn = new NativeConnection(outlet, this.sessions, this.delivery, this.hooks);
     this.connections.set(ws, conn);
     ws.on('message', (data, isBinary) => {
