@@ -48,8 +48,12 @@ interface SocketRecord {
   /** Membership changes of one socket run one after another, so subscribe/unsubscribe races cannot interleave. */
   queue: Promise<void>;
   closed: boolean;
-  rate: RateWindow;
+  /** Client events per second: made at the first client event (most sockets never send one). */
+  rate: RateWindow | null;
 }
+
+/** The membership queue of a socket with nothing queued yet: one settled promise for all. */
+const IDLE: Promise<void> = Promise.resolve();
 
 /** Longest client event name, as Pusher checks it. */
 const MAX_EVENT_NAME = 200;
@@ -77,8 +81,7 @@ export class ChannelHub implements ChannelSink {
 
   /** Registers a live connection; call once, before its first subscribe. */
   attach(sub: ChannelSubscriber): void {
-    const rate = new RateWindow(this.policy(sub.app.id).maxClientEventsPerSecond, this.options.now);
-    this.sockets.set(sub.socketId, { sub, channels: new Map(), queue: Promise.resolve(), closed: false, rate });
+    this.sockets.set(sub.socketId, { sub, channels: new Map(), queue: IDLE, closed: false, rate: null });
   }
 
   /** The connection ended: it receives nothing more and leaves every channel (member_removed, vacated as they apply). */
@@ -136,6 +139,7 @@ export class ChannelHub implements ChannelSink {
       return refuse('client_event_refused', `subscribe to ${request.channel} before sending client events on it`);
     }
     if (Buffer.byteLength(request.data) > policy.maxEventBytes) return refuse('payload_too_large', `client event data is larger than ${policy.maxEventBytes} bytes`);
+    rec.rate ??= new RateWindow(policy.maxClientEventsPerSecond, this.options.now);
     if (!rec.rate.take()) return refuse('rate_limited', `more than ${policy.maxClientEventsPerSecond} client events per second`);
     const userId = subscription.member?.userId;
     const message: FanoutMessage = { kind: 'event', appId, channel: request.channel, event: request.event, data: request.data, except: sub.socketId };

@@ -1,8 +1,7 @@
 // One Pusher protocol 7 connection: handshake, ping/pong, subscriptions, client events and user sign-in.
-import type { AppRecord } from '../../storage/storage.js';
 import type { ChannelHub, ChannelSubscriber, SubscriberMessage } from '../../core/channels/index.js';
 import { newSocketId } from '../../core/channels/socket-id.js';
-import { signinText, verifyAuthToken } from '../../core/channels/authorize.js';
+import { signinText, verifyAuthToken, type AppCredentials } from '../../core/channels/authorize.js';
 import { PusherCode } from './codes.js';
 import { PING, PONG, connectionEstablished, errorFrame, parseClientMessage, signinSuccess, encodeSubscriberMessage } from './codec.js';
 
@@ -27,7 +26,7 @@ export class PusherConnection implements ChannelSubscriber {
   private closed = false;
 
   constructor(
-    readonly app: AppRecord,
+    readonly app: AppCredentials,
     private readonly outlet: PusherOutlet,
     private readonly hub: ChannelHub,
     private readonly hooks: PusherConnectionHooks,
