@@ -1,6 +1,7 @@
 // Pusher protocol 7 against the real server, with the official pusher-js (Node build) and raw WebSockets for the wire details.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import type { Channel, PresenceChannel } from 'pusher-js';
 import type PusherServer from 'pusher';
 import {
@@ -63,6 +64,34 @@ describe('Pusher protocol 7 with pusher-js', () => {
     const data = JSON.parse(first.data as string) as { socket_id: string; activity_timeout: number };
     assert.match(data.socket_id, /^\d+\.\d+$/);
     assert.equal(data.activity_timeout, 120);
+  });
+
+  it('handles frames that arrive with the upgrade request, before connection_established, after sending it', async () => {
+    // One TCP write: the upgrade request and two masked client frames, so they reach the server while it looks the app up.
+    const socket = connect(herald.port, '127.0.0.1');
+    const frame = (text: string) => {
+      const payload = Buffer.from(text);
+      const mask = Buffer.from([1, 2, 3, 4]);
+      const masked = Buffer.from(payload.map((b, i) => b ^ mask[i % 4]!));
+      return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, masked]);
+    };
+    const request = [
+      `GET /app/${MAIN.key}?protocol=7 HTTP/1.1`, `Host: 127.0.0.1:${herald.port}`, 'Upgrade: websocket', 'Connection: Upgrade',
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version: 13', '', '',
+    ].join('\r\n');
+    let received = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => (received = Buffer.concat([received, chunk])));
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    socket.write(Buffer.concat([Buffer.from(request), frame('{"event":"pusher:subscribe","data":{"channel":"early"}}'), frame('{"event":"pusher:ping","data":{}}')]));
+    try {
+      await waitUntil(() => received.includes('pusher:pong'), 'the answers to the early frames');
+      const text = received.toString('latin1');
+      const [established, subscribed, pong] = ['pusher:connection_established', 'pusher_internal:subscription_succeeded', 'pusher:pong'].map((e) => text.indexOf(e));
+      assert.ok(established! > 0, `connection_established first: ${text}`);
+      assert.ok(subscribed! > established! && pong! > established!, `both early frames answered after it: ${text}`);
+    } finally {
+      socket.destroy();
+    }
   });
 
   it('answers pusher:ping with pusher:pong', async () => {

@@ -83,6 +83,15 @@ describe('Metrics', () => {
     assert.equal(storage.kind, 'sqlite', 'non-function properties pass through');
   });
 
+  it('reports the storage group commits read at scrape time', async () => {
+    const m = new Metrics();
+    let commits = 3;
+    m.sources.commits = () => commits;
+    assert.equal(sample(await m.render(), 'herald_storage_commits_total'), 3);
+    commits = 10;
+    assert.equal(sample(await m.render(), 'herald_storage_commits_total'), 10);
+  });
+
   it('documents every Herald metric in docs/operations.md', () => {
     const doc = readFileSync(fileURLToPath(new URL('../../../../docs/operations.md', import.meta.url)), 'utf8');
     const names = new Metrics().registry

@@ -21,6 +21,8 @@ export interface MetricSources {
   connections: Array<() => Iterable<ConnectionInfo>>;
   /** Stored sessions and inbox depth per app, scanning at most `limit` sessions of at most `maxApps` apps. */
   inbox?: (limit: number, maxApps: number) => Promise<InboxStats[]>;
+  /** Write transactions the storage committed since it opened (group commit: far fewer than writes). */
+  commits?: () => number;
 }
 
 export interface InboxStats {
@@ -133,6 +135,16 @@ export class Metrics {
     this.webPush = new Counter({ name: 'herald_webpush_total', help: 'Web Push messages by app and outcome (sent, failed, gone: subscription removed).', labelNames: ['app', 'outcome'] as const, registers });
     this.storageOps = new Histogram({ name: 'herald_storage_operation_seconds', help: 'Storage operation latency, by operation (includes group-commit wait).', labelNames: ['op'] as const, buckets: STORAGE_BUCKETS, registers });
     this.storageErrors = new Counter({ name: 'herald_storage_errors_total', help: 'Storage operations that failed, by operation.', labelNames: ['op'] as const, registers });
+    new Counter({
+      name: 'herald_storage_commits_total',
+      help: 'Write transactions committed by the storage; with group commit, many writes share one (and its fsync).',
+      registers,
+      collect() {
+        const commits = sources.commits?.();
+        this.reset();
+        if (commits !== undefined && commits > 0) this.inc(commits);
+      },
+    });
     this.refused = new Counter({ name: 'herald_refused_total', help: 'Refused requests and frames, by error code.', labelNames: ['code'] as const, registers });
   }
 

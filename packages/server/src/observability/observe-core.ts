@@ -26,4 +26,10 @@ export function observeCore(metrics: Metrics, core: ObservedCore): void {
     for (const ls of delivery.sessions()) yield { transport: ls.outlet.transport, appId: ls.appId };
   });
   metrics.sources.inbox = (limit, maxApps) => readInboxStats(storage, limit, maxApps);
+  if (countsCommits(storage)) metrics.sources.commits = () => storage.commits;
+}
+
+/** Backends with group commit (SQLite) count their transactions; the Storage interface does not require it. */
+function countsCommits(storage: Storage): storage is Storage & { readonly commits: number } {
+  return typeof (storage as Partial<{ commits: unknown }>).commits === 'number';
 }

@@ -48,8 +48,12 @@ interface SocketRecord {
   /** Membership changes of one socket run one after another, so subscribe/unsubscribe races cannot interleave. */
   queue: Promise<void>;
   closed: boolean;
-  rate: RateWindow;
+  /** Client events per second: made at the first client event (most sockets never send one). */
+  rate: RateWindow | null;
 }
+
+/** The membership queue of a socket with nothing queued yet: one settled promise for all. */
+const IDLE: Promise<void> = Promise.resolve();
 
 /** Longest client event name, as Pusher checks it. */
 const MAX_EVENT_NAME = 200;
@@ -80,8 +84,7 @@ export class ChannelHub implements ChannelSink {
 
   /** Registers a live connection; call once, before its first subscribe. */
   attach(sub: ChannelSubscriber): void {
-    const rate = new RateWindow(this.policy(sub.app.id).maxClientEventsPerSecond, this.options.now);
-    this.sockets.set(sub.socketId, { sub, channels: new Map(), queue: Promise.resolve(), closed: false, rate });
+    this.sockets.set(sub.socketId, { sub, channels: new Map(), queue: IDLE, closed: false, rate: null });
   }
 
   /** The connection ended: it receives nothing more and leaves every channel (member_removed, vacated as they apply). */
@@ -139,6 +142,7 @@ export class ChannelHub implements ChannelSink {
       return refuse('client_event_refused', `subscribe to ${request.channel} before sending client events on it`);
     }
     if (Buffer.byteLength(request.data) > policy.maxEventBytes) return refuse('payload_too_large', `client event data is larger than ${policy.maxEventBytes} bytes`);
+    rec.rate ??= new RateWindow(policy.maxClientEventsPerSecond, this.options.now);
     if (!rec.rate.take()) return refuse('rate_limited', `more than ${policy.maxClientEventsPerSecond} client events per second`);
     const userId = subscription.member?.userId;
     const message: FanoutMessage = { kind: 'event', appId, channel: request.channel, event: request.event, data: request.data, except: sub.socketId };
@@ -303,12 +307,18 @@ export class ChannelHub implements ChannelSink {
       case 'event': {
         const set = this.local.get(keyOf(message.appId, message.channel));
         if (!set) return;
-        const out: SubscriberMessage = { kind: 'event', channel: message.channel, event: message.event, data: message.data };
+        const { channel, except } = message;
+        const out: SubscriberMessage = { kind: 'event', channel, event: message.event, data: message.data };
         if (message.userId !== undefined) out.userId = message.userId;
+        // Only a cache channel replays on subscribe, so only there must a subscription learn that a live event came first.
+        const cache = channelType(channel).cache;
+        // The hot loop of every broadcast: one shared message, nothing allocated per recipient.
         for (const rec of set) {
-          if (message.except !== undefined && (rec.sub.socketId === message.except || rec.sub.sessionId === message.except)) continue;
-          const subscription = rec.channels.get(message.channel);
-          if (subscription) subscription.live = true;
+          if (except !== undefined && (rec.sub.socketId === except || rec.sub.sessionId === except)) continue;
+          if (cache) {
+            const subscription = rec.channels.get(channel);
+            if (subscription) subscription.live = true;
+          }
           this.deliver(rec, out);
         }
         return;

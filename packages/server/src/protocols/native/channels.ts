@@ -5,13 +5,13 @@ import type { AppCredentials } from '../../core/channels/authorize.js';
 import { newSocketId } from '../../core/channels/socket-id.js';
 import type { Outlet } from '../../core/outlet.js';
 
-/** One encoding per shared message: a broadcast to many connections is serialized once. */
-const encoded = new WeakMap<SubscriberMessage, string>();
+/** The last message encoded: the hub hands one message to every subscriber of a fan-out in a row, so a broadcast is serialized once. */
+let lastMessage: SubscriberMessage | null = null;
+let lastText = '';
 
 /** The native frame for a hub message. */
 export function channelFrame(message: SubscriberMessage): string {
-  const hit = encoded.get(message);
-  if (hit !== undefined) return hit;
+  if (message === lastMessage) return lastText;
   let frame: ChannelServerFrame;
   switch (message.kind) {
     case 'subscribed':
@@ -40,7 +40,8 @@ export function channelFrame(message: SubscriberMessage): string {
     }
   }
   const text = JSON.stringify(frame);
-  encoded.set(message, text);
+  lastMessage = message;
+  lastText = text;
   return text;
 }
 

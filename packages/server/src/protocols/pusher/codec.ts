@@ -121,21 +121,17 @@ function presenceData(members: PresenceMember[]): string {
   return JSON.stringify({ presence: { ids: members.map((m) => m.userId), hash, count: members.length } });
 }
 
-/** One encoding per shared message: a broadcast to many sockets is serialized once. */
-const encoded = new WeakMap<SubscriberMessage, string>();
-const encodedBytes = new WeakMap<SubscriberMessage, Buffer>();
-
-/** The UTF-8 bytes of the frame, also made once per shared message (the socket layer then skips re-encoding per socket). */
-export function subscriberMessageBytes(message: SubscriberMessage): Buffer {
-  let bytes = encodedBytes.get(message);
-  if (!bytes) encodedBytes.set(message, (bytes = Buffer.from(encodeSubscriberMessage(message))));
-  return bytes;
-}
+/**
+ * The last message encoded and its text. The hub hands one message object to every subscriber of a
+ * fan-out in a row, so remembering one is enough to serialize a broadcast once; it costs one
+ * comparison per recipient and, unlike a WeakMap, nothing per message.
+ */
+let lastMessage: SubscriberMessage | null = null;
+let lastText = '';
 
 /** Encodes a hub message as the Pusher frame (system `data` as JSON strings, channel events with the publisher's string). */
 export function encodeSubscriberMessage(message: SubscriberMessage): string {
-  const hit = encoded.get(message);
-  if (hit !== undefined) return hit;
+  if (message === lastMessage) return lastText;
   let text: string;
   switch (message.kind) {
     case 'subscribed':
@@ -161,6 +157,7 @@ export function encodeSubscriberMessage(message: SubscriberMessage): string {
       throw new Error(`unknown subscriber message ${JSON.stringify(unknown)}`);
     }
   }
-  encoded.set(message, text);
+  lastMessage = message;
+  lastText = text;
   return text;
 }

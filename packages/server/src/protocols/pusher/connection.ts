@@ -1,15 +1,14 @@
 // One Pusher protocol 7 connection: handshake, ping/pong, subscriptions, client events and user sign-in.
-import type { AppRecord } from '../../storage/storage.js';
 import type { ChannelHub, ChannelSubscriber, SubscriberMessage } from '../../core/channels/index.js';
 import { newSocketId } from '../../core/channels/socket-id.js';
-import { signinText, verifyAuthToken } from '../../core/channels/authorize.js';
+import { signinText, verifyAuthToken, type AppCredentials } from '../../core/channels/authorize.js';
 import { PusherCode } from './codes.js';
-import { PING, PONG, connectionEstablished, errorFrame, parseClientMessage, signinSuccess, subscriberMessageBytes } from './codec.js';
+import { PING, PONG, connectionEstablished, errorFrame, parseClientMessage, signinSuccess, encodeSubscriberMessage } from './codec.js';
 
 /** The socket as the connection sees it. */
 export interface PusherOutlet {
-  /** A text frame, as a string or as its UTF-8 bytes. */
-  send(frame: string | Buffer): void;
+  /** A text frame. The same string sent to many sockets in a row is framed once. */
+  send(frame: string): void;
   close(code: number, reason: string): void;
 }
 
@@ -27,7 +26,7 @@ export class PusherConnection implements ChannelSubscriber {
   private closed = false;
 
   constructor(
-    readonly app: AppRecord,
+    readonly app: AppCredentials,
     private readonly outlet: PusherOutlet,
     private readonly hub: ChannelHub,
     private readonly hooks: PusherConnectionHooks,
@@ -86,7 +85,7 @@ export class PusherConnection implements ChannelSubscriber {
   }
 
   send(message: SubscriberMessage): void {
-    if (!this.closed) this.outlet.send(subscriberMessageBytes(message));
+    if (!this.closed) this.outlet.send(encodeSubscriberMessage(message));
   }
 
   /** Sends the server's ping (the client has been silent for activity_timeout). */

@@ -32,6 +32,8 @@ export function parseQuery(query: string, plusIsSpace = false): Map<string, stri
 
 function decode(s: string, plusIsSpace: boolean): string {
   const text = plusIsSpace ? s.replace(/\+/g, ' ') : s;
+  // Most values (keys, hex digests, timestamps) have no escapes: skip the decoder for them.
+  if (!text.includes('%')) return text;
   try {
     return decodeURIComponent(text);
   } catch {

@@ -1,13 +1,16 @@
 // The Pusher WebSocket endpoint `/app/{key}`: app lookup, connection quota, liveness pings, shutdown.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Storage } from '../../storage/storage.js';
 import type { ChannelHub } from '../../core/channels/index.js';
 import { PusherCode } from './codes.js';
+import { CredentialsCache } from './credentials.js';
 import { errorFrame } from './codec.js';
 import { PusherConnection, type PusherConnectionHooks, type PusherOutlet } from './connection.js';
 import type { PusherSettings } from './settings.js';
+import { FrameMemo } from '../../transports/websocket/frame.js';
+import { bufferedBytes, sendFramed } from '../../transports/websocket/writer.js';
 
 export interface PusherSocketOptions {
   storage: Storage;
@@ -27,17 +30,18 @@ const PONG_TIMEOUT_S = 30;
 class SocketOutlet implements PusherOutlet {
   constructor(
     private readonly ws: WebSocket,
+    private readonly frames: FrameMemo,
     private readonly maxBuffered: number,
   ) {}
 
-  send(frame: string | Buffer): void {
+  send(frame: string): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    if (this.ws.bufferedAmount > this.maxBuffered) {
+    if (bufferedBytes(this.ws) > this.maxBuffered) {
       // Pusher keeps no history: a client this far behind reconnects (after a back-off) and resubscribes.
       this.close(PusherCode.OverCapacity, 'slow consumer');
       return;
     }
-    this.ws.send(frame, { binary: false });
+    sendFramed(this.ws, this.frames.frameOf(frame), frame);
   }
 
   close(code: number, reason: string): void {
@@ -65,8 +69,32 @@ export class PusherSocketServer {
   private readonly connections = new Map<WebSocket, PusherConnection>();
   private readonly perApp = new Map<string, number>();
   private readonly sweep: NodeJS.Timeout;
+  /** One frame per broadcast: every outlet of this server frames through it. */
+  private readonly frames = new FrameMemo();
+  /** Frames that arrived before their connection existed (its app was being looked up). */
+  private readonly early = new Map<WebSocket, string[]>();
+  /** One credentials object per app for all its connections. */
+  private readonly credentials = new CredentialsCache();
+  /** Socket listeners shared by every connection, so a socket costs no closures of its own; `this` is the socket. */
+  private readonly listeners: {
+    message: (this: WebSocket, data: RawData, isBinary: boolean) => void;
+    error: (this: WebSocket, err: Error) => void;
+    close: (this: WebSocket) => void;
+  };
 
   constructor(private readonly options: PusherSocketOptions) {
+    const server = this;
+    this.listeners = {
+      message(data, isBinary) {
+        server.received(this, data, isBinary);
+      },
+      error(err) {
+        server.options.hooks.onRefused('protocol_error', err.message);
+      },
+      close() {
+        server.closed(this);
+      },
+    };
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes, perMessageDeflate: false, clientTracking: false });
     this.sweep = setInterval(() => this.liveness(), 1000);
     this.sweep.unref();
@@ -99,25 +127,9 @@ export class PusherSocketServer {
   }
 
   private async accept(ws: WebSocket, url: string): Promise<void> {
-    const early: string[] = [];
-    let conn: PusherConnection | null = null;
-    ws.on('message', (data, isBinary) => {
-      if (isBinary) {
-        ws.send(errorFrame(PusherCode.Reconnect, 'Invalid message format: binary frames are not part of the protocol'));
-        return;
-      }
-      if (conn) conn.receive(data.toString());
-      else if (early.length < MAX_EARLY_FRAMES) early.push(data.toString());
-    });
-    ws.on('error', (err) => this.options.hooks.onRefused('protocol_error', err.message));
-    let counted: string | null = null;
-    ws.on('close', () => {
-      if (conn) {
-        this.connections.delete(ws);
-        conn.closedBySocket();
-      }
-      if (counted !== null) this.perApp.set(counted, Math.max(0, (this.perApp.get(counted) ?? 1) - 1));
-    });
+    ws.on('message', this.listeners.message);
+    ws.on('error', this.listeners.error);
+    ws.on('close', this.listeners.close);
 
     const path = parseAppPath(url);
     if (!path) return refuse(ws, PusherCode.PathNotFound, 'Path not found: connect to /app/{key}');
@@ -130,13 +142,40 @@ export class PusherSocketServer {
     const settings = this.options.settings(app.id);
     const count = this.perApp.get(app.id) ?? 0;
     if (count >= settings.maxConnections) return refuse(ws, PusherCode.OverQuota, `App is over its connection quota (${settings.maxConnections})`);
+    // Counted from here until the socket's close listener finds its connection.
     this.perApp.set(app.id, count + 1);
-    counted = app.id;
-    const outlet = new SocketOutlet(ws, this.options.sendBufferBytes);
-    conn = new PusherConnection(app, outlet, this.options.hub, this.options.hooks, settings.activityTimeout, this.options.now);
+    const outlet = new SocketOutlet(ws, this.frames, this.options.sendBufferBytes);
+    const conn = new PusherConnection(this.credentials.of(app), outlet, this.options.hub, this.options.hooks, settings.activityTimeout, this.options.now);
     this.connections.set(ws, conn);
     conn.open();
-    for (const text of early.splice(0)) conn.receive(text);
+    const early = this.early.get(ws);
+    if (early) {
+      this.early.delete(ws);
+      for (const text of early) conn.receive(text);
+    }
+  }
+
+  private received(ws: WebSocket, data: RawData, isBinary: boolean): void {
+    if (isBinary) {
+      ws.send(errorFrame(PusherCode.Reconnect, 'Invalid message format: binary frames are not part of the protocol'));
+      return;
+    }
+    const conn = this.connections.get(ws);
+    if (conn) return conn.receive(data.toString());
+    // Before its app is looked up: kept (a few) and handled in order once the connection exists.
+    let early = this.early.get(ws);
+    if (!early) this.early.set(ws, (early = []));
+    if (early.length < MAX_EARLY_FRAMES) early.push(data.toString());
+  }
+
+  private closed(ws: WebSocket): void {
+    this.early.delete(ws);
+    const conn = this.connections.get(ws);
+    if (!conn) return;
+    this.connections.delete(ws);
+    const appId = conn.app.id;
+    this.perApp.set(appId, Math.max(0, (this.perApp.get(appId) ?? 1) - 1));
+    conn.closedBySocket();
   }
 
   /** Pings connections silent for their activity timeout; closes those that did not answer (4201). */

@@ -52,15 +52,17 @@ export function publishOp(st: Statements, input: PublishInput): PublishOutcome {
 
 /** Sessions of the app matching the target (before `except`), each once, ordered by id. */
 function candidates(st: Statements, { notification, target }: PublishInput): CandidateRow[] {
-  if (target.all === true) return st.targetAll.all(notification.appId);
-  const sessions = target.sessions ?? [];
-  const users = target.users ?? [];
-  const scopes = target.scopes ?? [];
-  if (sessions.length + users.length + scopes.length === 0) return [];
-  return st.targetSome.all({
-    app: notification.appId,
-    sessions: JSON.stringify(sessions),
-    users: JSON.stringify(users),
-    scopes: JSON.stringify(scopes),
-  });
+  const app = notification.appId;
+  if (target.all === true) return st.targetAll.all(app);
+  const found: CandidateRow[][] = [];
+  // Only the kinds named: an empty list would still cost a search.
+  if (target.sessions?.length) found.push(st.targetSessions.all({ app, ids: JSON.stringify(target.sessions) }));
+  if (target.users?.length) found.push(st.targetUsers.all({ app, ids: JSON.stringify(target.users) }));
+  if (target.scopes?.length) found.push(st.targetScopes.all({ app, ids: JSON.stringify(target.scopes) }));
+  if (found.length === 0) return [];
+  if (found.length === 1) return found[0]!;
+  // A session matched by several kinds counts once.
+  const byId = new Map<string, CandidateRow>();
+  for (const rows of found) for (const row of rows) byId.set(row.id, row);
+  return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

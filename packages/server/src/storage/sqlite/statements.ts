@@ -123,12 +123,16 @@ export function prepareStatements(db: Database) {
        WHERE NOT EXISTS (SELECT 1 FROM sessions s WHERE s.id = value AND s.app_id = @app) ORDER BY id`,
     ),
     targetAll: prepare<[string], CandidateRow>('SELECT id, pending FROM sessions WHERE app_id = ? ORDER BY id'),
-    // One indexed select per target kind; UNION removes sessions matched by several.
-    targetSome: prepare<[{ app: string; sessions: string; users: string; scopes: string }], CandidateRow>(
-      `SELECT id, pending FROM sessions WHERE app_id = @app AND id IN (SELECT value FROM json_each(@sessions))
-       UNION SELECT id, pending FROM sessions WHERE app_id = @app AND user_id IN (SELECT value FROM json_each(@users))
-       UNION SELECT id, pending FROM sessions WHERE app_id = @app AND scope IN (SELECT value FROM json_each(@scopes))
-       ORDER BY id`,
+    // One indexed select per target kind, run only for the kinds a publish names (publish.ts merges them).
+    // `+app_id` keeps the planner on the primary key: by app_id it would scan every session of the app.
+    targetSessions: prepare<[{ app: string; ids: string }], CandidateRow>(
+      'SELECT id, pending FROM sessions WHERE id IN (SELECT value FROM json_each(@ids)) AND +app_id = @app ORDER BY id',
+    ),
+    targetUsers: prepare<[{ app: string; ids: string }], CandidateRow>(
+      'SELECT id, pending FROM sessions WHERE app_id = @app AND user_id IN (SELECT value FROM json_each(@ids)) ORDER BY id',
+    ),
+    targetScopes: prepare<[{ app: string; ids: string }], CandidateRow>(
+      'SELECT id, pending FROM sessions WHERE app_id = @app AND scope IN (SELECT value FROM json_each(@ids)) ORDER BY id',
     ),
     notificationInsert: prepare<[{
       app_id: string; id: string; json: string; created_at: number; expires_at: number | null;

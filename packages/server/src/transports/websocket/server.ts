@@ -1,4 +1,4 @@
-// WebSocket transport: upgrades on /v1/ws, one NativeConnection per socket, one heartbeat sweep for all.
+// WebSocket transport: upgrades on /v1/ws, one NativeConnection per socket, one heartbeat sweep for all, one frame per fan-out.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -7,6 +7,8 @@ import type { Outlet } from '../../core/outlet.js';
 import type { Delivery } from '../../core/delivery.js';
 import type { Sessions } from '../../core/sessions.js';
 import { NativeConnection, type NativeConnectionHooks } from '../../protocols/native/connection.js';
+import { FrameMemo } from './frame.js';
+import { bufferedBytes, sendFramed } from './writer.js';
 
 export interface WebSocketTransportOptions {
   maxFrameBytes: number;
@@ -18,11 +20,13 @@ class WebSocketOutlet implements Outlet {
   readonly transport = 'websocket' as const;
   constructor(
     private readonly socket: WebSocket,
+    private readonly frames: FrameMemo,
     private readonly maxBuffered: number,
   ) {}
 
   get congested(): boolean {
-    return this.socket.readyState === this.socket.OPEN && this.socket.bufferedAmount > this.maxBuffered;
+    // Counts what the frame writer queued too, not only ws's own buffer.
+    return this.socket.readyState === this.socket.OPEN && bufferedBytes(this.socket) > this.maxBuffered;
   }
 
   /** `ws` has no drain event on the socket object: poll, only while congested. */
@@ -37,7 +41,7 @@ class WebSocketOutlet implements Outlet {
       this.close(CloseCode.SlowConsumer, 'slow consumer');
       return;
     }
-    this.socket.send(frame);
+    sendFramed(this.socket, this.frames.frameOf(frame), frame);
   }
 
   close(code: number, reason: string): void {
@@ -49,6 +53,8 @@ export class WebSocketTransport {
   private readonly wss: WebSocketServer;
   private readonly connections = new Map<WebSocket, NativeConnection>();
   private readonly sweep: NodeJS.Timeout;
+  /** One frame per fan-out: every outlet of this transport frames through it. */
+  private readonly frames = new FrameMemo();
 
   constructor(
     private readonly sessions: Sessions,
@@ -71,7 +77,7 @@ export class WebSocketTransport {
   }
 
   private accept(ws: WebSocket): void {
-    const outlet = new WebSocketOutlet(ws, this.options.sendBufferBytes);
+    const outlet = new WebSocketOutlet(ws, this.frames, this.options.sendBufferBytes);
     const conn = new NativeConnection(outlet, this.sessions, this.delivery, this.hooks);
     this.connections.set(ws, conn);
     ws.on('message', (data, isBinary) => {
