@@ -45,10 +45,10 @@ describe('Web Push in chromium', { skip: existsSync(CHROMIUM) ? false : `${CHROM
     await page.goto(`${server.url}/demo/push?app=${TEST_APP.id}&user=lee`);
     await page.fill('#token', await sdk.createToken({ user: 'lee' }));
     await page.click('#connect');
-    await page.waitForFunction(() => /connection: connected/.test(document.getElementById('status')?.textContent ?? ''), undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => /connection: connected/.test(document.getElementById('status')?.textContent ?? ''), undefined, { timeout: 30_000 });
     assert.match((await page.textContent('#status')) ?? '', /push: granted, not subscribed/);
     await sdk.publish({ to: { users: ['lee'] }, module: 'demo', type: 'live', data: { n: 1 } });
-    await page.waitForSelector('#log li.live', { timeout: 10_000 });
+    await page.waitForSelector('#log li.live', { timeout: 30_000 });
     assert.match((await page.textContent('#log li.live')) ?? '', /demo\/live \{"n":1\}/);
     assert.deepEqual(problems, []);
   });
@@ -64,7 +64,7 @@ describe('Web Push in chromium', { skip: existsSync(CHROMIUM) ? false : `${CHROM
       await navigator.serviceWorker.register('/herald-sw.js');
       return (await navigator.serviceWorker.ready).scope;
     });
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 30_000;
     while (!registrations.has(scope) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const registrationId = registrations.get(scope);
     assert.ok(registrationId, `no registration for ${scope}`);
@@ -74,9 +74,9 @@ describe('Web Push in chromium', { skip: existsSync(CHROMIUM) ? false : `${CHROM
     const shown = await page.waitForFunction(async () => {
       const list = await (await navigator.serviceWorker.ready).getNotifications();
       return list.length > 0 ? list.map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data as unknown })) : null;
-    }, undefined, { timeout: 10_000 });
+    }, undefined, { timeout: 30_000 });
     assert.deepEqual(await shown.jsonValue(), [{ title: 'Order shipped', body: 'Order 42 is on its way', tag: 'order-42', data: { url: '/orders/42', notification: message.notification } }]);
-    await page.waitForSelector('#log li.push', { timeout: 10_000 });
+    await page.waitForSelector('#log li.push', { timeout: 30_000 });
     assert.match((await page.textContent('#log li.push')) ?? '', /Order shipped: Order 42 is on its way/);
     assert.deepEqual(problems, []);
   });

@@ -7,6 +7,7 @@ import { channelType, isValidChannelName, needsAuth, userOfChannel } from './nam
 import { DEFAULT_CHANNEL_POLICY, type ChannelPolicy } from './policy.js';
 import { RateWindow } from './rate.js';
 import type { ChannelState, Departure } from './state.js';
+import { Subscriptions } from './subscriptions.js';
 import type { ChannelLifecycleEvent, ChannelSubscriber, ClientEventRefusal, SubscribeRefusal, SubscriberMessage } from './subscriber.js';
 
 export interface SubscribeRequest {
@@ -44,7 +45,7 @@ interface Subscription {
 
 interface SocketRecord {
   sub: ChannelSubscriber;
-  channels: Map<string, Subscription>;
+  channels: Subscriptions<Subscription>;
   /** Membership changes of one socket run one after another, so subscribe/unsubscribe races cannot interleave. */
   queue: Promise<void>;
   closed: boolean;
@@ -84,7 +85,7 @@ export class ChannelHub implements ChannelSink {
 
   /** Registers a live connection; call once, before its first subscribe. */
   attach(sub: ChannelSubscriber): void {
-    this.sockets.set(sub.socketId, { sub, channels: new Map(), queue: IDLE, closed: false, rate: null });
+    this.sockets.set(sub.socketId, { sub, channels: new Subscriptions(), queue: IDLE, closed: false, rate: null });
   }
 
   /** The connection ended: it receives nothing more and leaves every channel (member_removed, vacated as they apply). */
@@ -95,7 +96,7 @@ export class ChannelHub implements ChannelSink {
     this.sockets.delete(sub.socketId);
     for (const channel of rec.channels.keys()) this.removeLocal(rec, channel);
     return this.enqueue(rec, async () => {
-      for (const channel of [...rec.channels.keys()]) await this.leaveChannel(rec, channel);
+      for (const channel of rec.channels.keys()) await this.leaveChannel(rec, channel);
     });
   }
 
@@ -189,8 +190,10 @@ export class ChannelHub implements ChannelSink {
   rejoin(): void {
     for (const rec of this.sockets.values()) {
       void this.enqueue(rec, async () => {
-        for (const [channel, subscription] of [...rec.channels]) {
+        for (const channel of rec.channels.keys()) {
+          const subscription = rec.channels.get(channel);
           if (rec.closed) return;
+          if (!subscription) continue;
           const appId = rec.sub.app.id;
           const { member } = subscription;
           const outcome = await this.state.join({ appId, channel, socketId: rec.sub.socketId, ...(member ? { member } : {}) });
@@ -370,6 +373,10 @@ export class ChannelHub implements ChannelSink {
     rec.queue = next;
     this.pending.add(next);
     void next.finally(() => this.pending.delete(next));
+    // Once the queue drains, a socket holds the shared settled promise again, not its own.
+    void next.then(() => {
+      if (rec.queue === next) rec.queue = IDLE;
+    });
     return next;
   }
 
