@@ -71,11 +71,17 @@ describe('Web Push in chromium', { skip: existsSync(CHROMIUM) ? false : `${CHROM
 
     const message: PushMessage = { title: 'Order shipped', body: 'Order 42 is on its way', url: '/orders/42', tag: 'order-42', notification: { id: 'n-1', module: 'orders', type: 'shipped' } };
     await cdp.send('ServiceWorker.deliverPushMessage', { origin: new URL(server.url).origin, registrationId, data: JSON.stringify(message) });
-    const shown = await page.waitForFunction(async () => {
-      const list = await (await navigator.serviceWorker.ready).getNotifications();
-      return list.length > 0 ? list.map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data as unknown })) : null;
-    }, undefined, { timeout: 30_000 });
-    assert.deepEqual(await shown.jsonValue(), [{ title: 'Order shipped', body: 'Order 42 is on its way', tag: 'order-42', data: { url: '/orders/42', notification: message.notification } }]);
+    // Poll from here: waitForFunction takes an async predicate's pending promise as truthy on its first try.
+    const readShown = () =>
+      page.evaluate(async () => {
+        const list = await (await navigator.serviceWorker.ready).getNotifications();
+        return list.map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data as unknown }));
+      });
+    let shown = await readShown();
+    for (const until = Date.now() + 30_000; shown.length === 0 && Date.now() < until; shown = await readShown()) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.deepEqual(shown, [{ title: 'Order shipped', body: 'Order 42 is on its way', tag: 'order-42', data: { url: '/orders/42', notification: message.notification } }]);
     await page.waitForSelector('#log li.push', { timeout: 30_000 });
     assert.match((await page.textContent('#log li.push')) ?? '', /Order shipped: Order 42 is on its way/);
     assert.deepEqual(problems, []);
