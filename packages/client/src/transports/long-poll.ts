@@ -1,9 +1,10 @@
 // The long-poll transport: POST /v1/poll again and again; each answer is a batch of frames, each poll acknowledges the last.
 import { POLL_PATH } from '@herald/protocol';
-import type { ClientFrame, HelloFrame, PollRequest } from '@herald/protocol';
-import type { CloseInfo, Transport, TransportEvents, TransportFactory } from '../transport.js';
+import type { HelloFrame, PollRequest } from '@herald/protocol';
+import type { TransportFactory } from '../transport.js';
 import { endpointUrl } from '../url.js';
-import { NETWORK_FAILURE, randomId, readDisconnect, readRefusal, sendOverHttp, SessionCalls, type FetchLike } from './http.js';
+import { NETWORK_FAILURE, randomId, readDisconnect, readRefusal, SessionCalls, type FetchLike } from './http.js';
+import { HttpTransport } from './http-transport.js';
 
 /** A TransportFactory polling `<base>/v1/poll` with `fetch`. */
 export function longPollTransport(fetch: FetchLike): TransportFactory {
@@ -20,58 +21,28 @@ function isObject(value: unknown): value is Fields {
  * One connection is one loop of polls, never two at once. A failed poll ends the connection (the
  * client reconnects with a hello, which replays whatever that answer carried): a poll is never retried.
  */
-class LongPollTransport implements Transport {
+class LongPollTransport extends HttpTransport {
   readonly name = 'long-poll';
   private readonly connection = randomId();
-  private events: TransportEvents | null = null;
-  private readonly abort = new AbortController();
-  private started = false;
   private session: { id: string; secret: string } | null = null;
-  private calls: SessionCalls | null = null;
   /** Highest seq handed to the client (processed once onMessage returns) or acknowledged by it. */
   private ack = 0;
   /** The ack the last poll carried. */
   private carried = 0;
 
-  constructor(
-    private readonly fetch: FetchLike,
-    private readonly baseUrl: string,
-  ) {}
-
-  open(events: TransportEvents): void {
-    this.events = events;
-    queueMicrotask(() => this.events?.onOpen());
+  protected acknowledge(seq: number): boolean {
+    // Carried by the next poll.
+    if (seq > this.ack) this.ack = seq;
+    return true;
   }
 
-  send(frame: ClientFrame): boolean {
-    if (this.events === null) return false;
-    return sendOverHttp(frame, {
-      hello: (hello) => {
-        if (this.started) return false;
-        this.started = true;
-        void this.loop(hello);
-        return true;
-      },
-      ack: (seq) => {
-        // Carried by the next poll.
-        if (seq > this.ack) this.ack = seq;
-        return true;
-      },
-      close: () => {
-        this.calls?.close();
-        return this.calls !== null;
-      },
-    });
-  }
-
-  close(): void {
-    this.events = null;
-    this.abort.abort();
+  override close(): void {
+    super.close();
     // No next poll will carry it: send what the client processed since the last one (as a WebSocket flush would).
     if (this.ack > this.carried) this.calls?.ack(this.ack);
   }
 
-  private async loop(hello: HelloFrame): Promise<void> {
+  protected async start(hello: HelloFrame): Promise<void> {
     const url = endpointUrl(this.baseUrl, POLL_PATH, 'http');
     let body: PollRequest = { ...hello, connection: this.connection };
     try {
@@ -112,10 +83,4 @@ class LongPollTransport implements Transport {
     return true;
   }
 
-  private finish(info: CloseInfo): void {
-    const events = this.events;
-    this.events = null;
-    this.abort.abort();
-    events?.onClose(info);
-  }
 }

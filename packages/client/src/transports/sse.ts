@@ -1,61 +1,27 @@
 // The SSE transport over fetch streaming (browsers and Node 18+, no EventSource needed): the hello is the body of
 // POST /v1/sse, frames come back as events; acks and close are small HTTP calls.
 import { SSE_PATH } from '@herald/protocol';
-import type { ClientFrame, HelloFrame } from '@herald/protocol';
+import type { HelloFrame } from '@herald/protocol';
 import { SseParser, type SseEvent } from '../sse-parser.js';
-import type { CloseInfo, Transport, TransportEvents, TransportFactory } from '../transport.js';
+import type { TransportFactory } from '../transport.js';
 import { endpointUrl } from '../url.js';
-import { NETWORK_FAILURE, readDisconnect, readRefusal, readWelcome, sendOverHttp, SessionCalls, type FetchLike } from './http.js';
+import { NETWORK_FAILURE, readDisconnect, readRefusal, readWelcome, SessionCalls, type FetchLike } from './http.js';
+import { HttpTransport } from './http-transport.js';
 
 /** A TransportFactory streaming Server-Sent Events from `<base>/v1/sse` with `fetch`. */
 export function sseTransport(fetch: FetchLike): TransportFactory {
   return (baseUrl) => new SseTransport(fetch, baseUrl);
 }
 
-class SseTransport implements Transport {
+class SseTransport extends HttpTransport {
   readonly name = 'sse';
-  private events: TransportEvents | null = null;
-  private readonly abort = new AbortController();
-  private started = false;
-  private calls: SessionCalls | null = null;
 
-  constructor(
-    private readonly fetch: FetchLike,
-    private readonly baseUrl: string,
-  ) {}
-
-  open(events: TransportEvents): void {
-    this.events = events;
-    // Nothing to wait for: the hello itself opens the stream.
-    queueMicrotask(() => this.events?.onOpen());
+  protected acknowledge(seq: number): boolean {
+    this.calls?.ack(seq);
+    return this.calls !== null;
   }
 
-  send(frame: ClientFrame): boolean {
-    if (this.events === null) return false;
-    return sendOverHttp(frame, {
-      hello: (hello) => {
-        if (this.started) return false;
-        this.started = true;
-        void this.stream(hello);
-        return true;
-      },
-      ack: (seq) => {
-        this.calls?.ack(seq);
-        return this.calls !== null;
-      },
-      close: () => {
-        this.calls?.close();
-        return this.calls !== null;
-      },
-    });
-  }
-
-  close(): void {
-    this.events = null;
-    this.abort.abort();
-  }
-
-  private async stream(hello: HelloFrame): Promise<void> {
+  protected async start(hello: HelloFrame): Promise<void> {
     try {
       const response = await this.fetch(endpointUrl(this.baseUrl, SSE_PATH, 'http'), {
         method: 'POST',
@@ -103,10 +69,4 @@ class SseTransport implements Transport {
     events.onMessage(e.data);
   }
 
-  private finish(info: CloseInfo): void {
-    const events = this.events;
-    this.events = null;
-    this.abort.abort();
-    events?.onClose(info);
-  }
 }
