@@ -3,7 +3,6 @@ import type {
   AdminApp,
   AdminChannelList,
   AdminOverview,
-  AdminSession,
   AdminSessionList,
   AdminStats,
   JsonObject,
@@ -12,7 +11,8 @@ import { HeraldError } from '../errors.js';
 import { validatePublish } from '../core/validate.js';
 import type { Publisher } from '../core/publish.js';
 import type { Delivery } from '../core/delivery.js';
-import type { AppRecord, SessionRecord, Storage } from '../storage/storage.js';
+import type { AppRecord, Storage } from '../storage/storage.js';
+import { sessionView } from '../http/session-view.js';
 import type { Metrics } from '../observability/metrics.js';
 import { readJson, sendJson } from '../http/body.js';
 import type { RequestContext, Router } from '../http/router.js';
@@ -42,23 +42,6 @@ const CHANNEL_LIST_LIMIT = 500;
 function hasVapid(app: AppRecord): boolean {
   const vapid = app.settings['vapid'];
   return typeof vapid === 'object' && vapid !== null && !Array.isArray(vapid) && typeof (vapid as JsonObject)['publicKey'] === 'string';
-}
-
-function sessionView(s: SessionRecord, delivery: Delivery): AdminSession {
-  const live = delivery.get(s.id);
-  return {
-    id: s.id,
-    user: s.userId,
-    scope: s.scope,
-    meta: s.meta,
-    connected: s.node !== null,
-    transport: s.transport,
-    node: s.node,
-    connectedSince: live ? live.since : null,
-    disconnectedAt: s.disconnectedAt,
-    createdAt: s.createdAt,
-    pending: s.pending,
-  };
 }
 
 export function registerAdminApi(router: Router, deps: AdminApiDeps): void {

@@ -1,11 +1,12 @@
 // Herald's own HTTP API: publish, batch, status, sessions, tokens. Documented in docs/api.md.
-import { LIMITS, type BatchItemResult, type JsonObject } from '@herald/protocol';
+import { LIMITS, type AdminSession, type BatchItemResult, type JsonObject } from '@herald/protocol';
 import { HeraldError, toHeraldError } from '../errors.js';
 import { validatePublish } from '../core/validate.js';
 import type { Publisher } from '../core/publish.js';
 import type { Sessions } from '../core/sessions.js';
 import type { Delivery } from '../core/delivery.js';
 import type { SessionRecord, Storage } from '../storage/storage.js';
+import { sessionView } from './session-view.js';
 import { createConnectionToken } from '@herald/server-sdk';
 import { authenticateApp } from './auth.js';
 import { readJson, sendJson } from './body.js';
@@ -21,24 +22,9 @@ export interface NativeApiDeps {
   maxTtlSeconds: number;
 }
 
-/** The public view of a session (never its resume hash). */
-export function sessionView(s: SessionRecord, delivery: Delivery): JsonObject {
-  const live = delivery.get(s.id);
-  return {
-    id: s.id,
-    app: s.appId,
-    user: s.userId,
-    scope: s.scope,
-    meta: s.meta,
-    connected: s.node !== null,
-    node: s.node,
-    transport: s.transport,
-    connectedSince: live ? live.since : null,
-    disconnectedAt: s.disconnectedAt,
-    createdAt: s.createdAt,
-    pending: s.pending,
-    acked: s.ackedSeq,
-  };
+/** The session as the backend API shows it: the shared view plus its app and acknowledgement position. */
+function apiSessionView(s: SessionRecord, delivery: Delivery): AdminSession & { app: string; acked: number } {
+  return { ...sessionView(s, delivery), app: s.appId, acked: s.ackedSeq };
 }
 
 export function registerNativeApi(router: Router, deps: NativeApiDeps): void {
@@ -86,14 +72,14 @@ export function registerNativeApi(router: Router, deps: NativeApiDeps): void {
     const offset = Math.max(0, Number(ctx.url.searchParams.get('offset') ?? 0) || 0);
     const limit = Math.min(500, Math.max(1, Number(ctx.url.searchParams.get('limit') ?? 100) || 100));
     const listing = await storage.listSessions(id, offset, limit);
-    sendJson(ctx.res, 200, { total: listing.total, sessions: listing.sessions.map((s) => sessionView(s, delivery)) });
+    sendJson(ctx.res, 200, { total: listing.total, sessions: listing.sessions.map((s) => apiSessionView(s, delivery)) });
   });
 
   router.on('GET', '/v1/apps/:appId/sessions/:sessionId', async (ctx) => {
     const { id } = await app(ctx);
     const s = await storage.getSession(ctx.params['sessionId']!);
     if (!s || s.appId !== id) throw new HeraldError('session_not_found');
-    sendJson(ctx.res, 200, sessionView(s, delivery));
+    sendJson(ctx.res, 200, apiSessionView(s, delivery));
   });
 
   router.on('DELETE', '/v1/apps/:appId/sessions/:sessionId', async (ctx) => {
