@@ -1,8 +1,8 @@
 // Picks the job store for the configured storage backend: jobs live beside the rest of the data.
-import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { JobStore } from './job-store.js';
-import type { StorageHooks } from './create.js';
+import { redisOptions, sqliteOptions, type StorageHooks } from './create.js';
+import { HeraldConfigError } from '../config/errors.js';
 import { SqliteJobStore } from './sqlite/job-store.js';
 import { RedisJobStore } from './redis/jobs.js';
 
@@ -10,17 +10,12 @@ import { RedisJobStore } from './redis/jobs.js';
 export function createJobStore(config: Config, hooks: StorageHooks = {}): JobStore {
   switch (config.storage) {
     case 'sqlite':
-      return new SqliteJobStore({ path: join(config.dataDir, 'herald.db'), synchronous: config.sqliteSynchronous });
+      return new SqliteJobStore(sqliteOptions(config));
     case 'redis':
-      return new RedisJobStore({
-        url: config.redisUrl,
-        prefix: config.redisPrefix,
-        timeoutMs: config.redisTimeoutMs,
-        ...(hooks.onError ? { onError: hooks.onError } : {}),
-      });
+      return new RedisJobStore(redisOptions(config, hooks));
     default: {
       const unknown: never = config.storage;
-      throw new Error(`unknown storage ${String(unknown)}`);
+      throw new HeraldConfigError(`unknown storage ${String(unknown)}`);
     }
   }
 }
