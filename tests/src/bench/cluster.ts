@@ -10,6 +10,7 @@ import { Herald } from '@herald/server-sdk';
 import { TEST_APP } from '../fixtures/server-process.js';
 import { deletePrefix, randomPrefix, SHARED_REDIS_URL } from '../fixtures/redis.js';
 import { startCluster, type ClusterNodes } from '../fixtures/cluster.js';
+import { percentile, sleep } from '../fixtures/measure.js';
 
 const SESSIONS = Number(process.env['BENCH_SESSIONS'] ?? 2000);
 const FANOUT_PUBLISHES = Number(process.env['BENCH_FANOUT_PUBLISHES'] ?? 200);
@@ -17,7 +18,6 @@ const SINGLE_PUBLISHES = Number(process.env['BENCH_SINGLE_PUBLISHES'] ?? 10_000)
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 32);
 const NODE_COUNTS = (process.env['BENCH_NODES'] ?? '1,2').split(',').map(Number);
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** CPU seconds (user + system) a process has used so far; NaN when it cannot be read (Redis on another machine). */
 function cpuSeconds(pid: number): number {
@@ -45,10 +45,6 @@ async function measured<T>(pids: { redis: number; nodes: number[] }, phase: () =
   const n0 = sum(pids.nodes);
   const result = await phase();
   return { result, redisCpu: cpuSeconds(pids.redis) - r0, nodesCpu: sum(pids.nodes) - n0 };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 interface Receiver {

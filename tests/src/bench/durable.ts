@@ -3,10 +3,10 @@
 // group commits they took (from /metrics), publish-to-receive latency and server memory per idle
 // connection. Loopback only; bounded in time.
 import { Agent, request } from 'node:http';
-import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { Herald } from '@herald/server-sdk';
 import { freePort, serverEnv, startServerProcess, tempDir, TEST_APP, type ServerProcess } from '../fixtures/server-process.js';
+import { percentile, rssKiB, sleep } from '../fixtures/measure.js';
 
 const SIZES = (process.env['BENCH_SIZES'] ?? '1000,5000').split(',').map(Number);
 const PUBLISHES = Number(process.env['BENCH_PUBLISHES'] ?? 20_000);
@@ -15,17 +15,6 @@ const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 64);
 const FANOUT_PUBLISHES = Number(process.env['BENCH_FANOUT_PUBLISHES'] ?? 20);
 const FANOUT_CONCURRENCY = Number(process.env['BENCH_FANOUT_CONCURRENCY'] ?? 2);
 
-function rssKiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) : NaN;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Storage transactions the server has committed so far (`herald_storage_commits_total`). */
 async function commits(url: string): Promise<number> {

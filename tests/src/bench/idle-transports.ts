@@ -3,10 +3,10 @@
 import { Herald } from '@herald/server-sdk';
 import { freePort, serverEnv, startServerProcess, tempDir, TEST_APP, type ServerProcess } from '../fixtures/server-process.js';
 import { cpuMs, openIdleLongPoll, openIdleSse, rssKiB, type IdleClients } from '../fixtures/idle-clients.js';
+import { sleep } from '../fixtures/measure.js';
 
 const SIZES = (process.env['BENCH_SIZES'] ?? '1000,5000').split(',').map(Number);
 const IDLE_MS = Number(process.env['BENCH_IDLE_MS'] ?? 30_000);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function tokensFor(server: ServerProcess, n: number, prefix: string): Promise<string[]> {
   const sdk = new Herald({ url: server.url, appId: TEST_APP.id, secret: TEST_APP.secret });
