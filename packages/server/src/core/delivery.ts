@@ -17,7 +17,6 @@ export class LiveSession {
   mode: 'catch-up' | 'live' = 'catch-up';
   dirty = false;
   closed = false;
-  readonly since = Date.now();
   /** Seqs written to this connection and not yet acknowledged, to count acknowledgements. */
   readonly unacked = new SeqWindow();
 
@@ -26,6 +25,8 @@ export class LiveSession {
     readonly appId: string,
     readonly outlet: Outlet,
     cursor: number,
+    /** When this connection attached (the delivery clock), shown as "connected since". */
+    readonly since: number,
   ) {
     this.cursor = cursor;
   }
@@ -81,7 +82,7 @@ export class Delivery {
       previous.closed = true;
       previous.outlet.close(CloseCode.SessionTakenOver, 'session resumed by another connection');
     }
-    const ls = new LiveSession(sessionId, appId, outlet, cursor);
+    const ls = new LiveSession(sessionId, appId, outlet, cursor, this.options.now());
     this.live.set(sessionId, ls);
     void this.catchUp(ls);
     return ls;

@@ -54,9 +54,9 @@ function logReport(logger: Logger, r: WebhookReport): void {
 }
 
 /** Sends the core's lifecycle events to the apps' webhooks: sessions ending, jobs orphaned or expired. */
-export function reportToWebhooks(webhooks: WebhookDispatcher, sessions: Sessions, jobs: Jobs | null, now: () => number): void {
+export function reportToWebhooks(webhooks: WebhookDispatcher, sessions: Sessions, jobs: Jobs, now: () => number): void {
   sessions.events.push({ ended: (s, reason, dropped) => webhooks.emit(s.appId, sessionEnded(s, reason, dropped, now())) });
-  jobs?.observers.push({
+  jobs.observers.push({
     orphaned: (job, reason) => webhooks.emit(job.appId, jobOrphaned(job, reason, now())),
     expired: (job) => webhooks.emit(job.appId, jobExpired(job, now())),
   });
