@@ -33,6 +33,7 @@ import { createPusher, pusherSettings } from './protocols/pusher/index.js';
 import { createLogger, type Logger } from './observability/log.js';
 import { Metrics } from './observability/metrics.js';
 import { timeStorage } from './observability/storage-timing.js';
+import { cacheApps } from './storage/app-cache.js';
 import { observeCore } from './observability/observe-core.js';
 import { registerHealth } from './http/health.js';
 import { registerAdminApi } from './admin/api.js';
@@ -94,7 +95,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const pusherApps = pusherSettings(config); // bad Pusher settings stop the start before anything opens
 
   const metrics = new Metrics();
-  const storage = timeStorage(createStorage(config, { onError: (err) => logger.warn({ err, context: 'storage connection' }, 'storage') }), metrics.storage);
+  const timed = timeStorage(createStorage(config, { onError: (err) => logger.warn({ err, context: 'storage connection' }, 'storage') }), metrics.storage);
+  const storage = cacheApps(timed, { ttlMs: config.appCacheMs });
   await storage.init();
   const { apps, createdDevApp } = await bootstrapApps(storage, config.apps, now());
 

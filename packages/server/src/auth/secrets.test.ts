@@ -1,7 +1,7 @@
 // Tests of the secret helpers: comparison, generation, hashing.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { hashSecret, newSecret, safeEqual } from './secrets.js';
+import { equalSignatures, hashSecret, newSecret, safeEqual } from './secrets.js';
 
 describe('secrets', () => {
   it('safeEqual is true only for identical strings, whatever their lengths', () => {
@@ -11,6 +11,17 @@ describe('secrets', () => {
     assert.equal(safeEqual('abc', 'abcd'), false);
     assert.equal(safeEqual('', 'a'), false);
     assert.equal(safeEqual('é', 'e\u0301'), false);
+  });
+
+  it('equalSignatures is true only for identical text, by bytes, never throwing on other lengths', () => {
+    const hex = 'a'.repeat(64);
+    assert.equal(equalSignatures(hex, hex), true);
+    assert.equal(equalSignatures(`${'a'.repeat(63)}b`, hex), false);
+    assert.equal(equalSignatures(hex.slice(1), hex), false);
+    assert.equal(equalSignatures('', hex), false);
+    // Same string length, different bytes: a character beyond Latin-1 must not pass for another.
+    assert.equal(equalSignatures('\u0161', 'a'), false);
+    assert.equal(equalSignatures('é', 'é'), true);
   });
 
   it('newSecret gives base64url text of the requested number of random bytes', () => {

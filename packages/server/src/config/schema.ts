@@ -82,6 +82,7 @@ export const schema = {
   maxBodyBytes: opt({ env: 'HERALD_MAX_BODY_BYTES', default: 1024 * 1024, parse: int(1024, 64 * 1024 * 1024), doc: 'Largest HTTP request body.' }),
   maxFrameBytes: opt({ env: 'HERALD_MAX_FRAME_BYTES', default: 64 * 1024, parse: int(256, 16 * 1024 * 1024), doc: 'Largest WebSocket frame a client may send.' }),
   maxConnections: opt({ env: 'HERALD_MAX_CONNECTIONS', default: 100_000, parse: int(1, 10_000_000), doc: 'Connections per app on this node; beyond it new connections are refused (over_capacity).' }),
+  appCacheMs: opt({ env: 'HERALD_APP_CACHE_MS', default: 1000, parse: int(0, 600_000), doc: 'How long a node reuses an app record it looked up (publish API, connections), ms. A change made through this node applies at once; one made by the CLI or another node applies within this time. 0 reads the app from storage on every request.' }),
   statusRetention: opt({ env: 'HERALD_STATUS_RETENTION', default: DAY, parse: int(0, 365 * DAY), doc: 'Seconds a notification status stays queryable after the notification expired and no inbox holds it any more.' }),
   idempotencyTtl: opt({ env: 'HERALD_IDEMPOTENCY_TTL', default: DAY, parse: int(60, 30 * DAY), doc: 'Seconds an idempotency key is remembered.' }),
   longPollTimeoutMs: opt({ env: 'HERALD_LONG_POLL_TIMEOUT_MS', default: 25_000, parse: int(100, 600_000), doc: 'Longest a long-poll request waits for notifications before answering with an empty batch; capped at heartbeatMs.' }),

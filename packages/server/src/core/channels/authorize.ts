@@ -1,7 +1,7 @@
 // Channel authorization and user sign-in signatures (Pusher's scheme): HMAC-SHA256 with the app secret, checked in constant time.
 import { createHmac } from 'node:crypto';
 import type { JsonValue } from '@herald/protocol';
-import { safeEqual } from '../../auth/secrets.js';
+import { equalSignatures } from '../../auth/secrets.js';
 
 /** The credentials a signature is checked against. */
 export interface AppCredentials {
@@ -33,7 +33,7 @@ export function authToken(app: AppCredentials, text: string): string {
 /** Checks a `<key>:<hex>` token over `text`: both the key and the signature must match (compared in constant time). */
 export function verifyAuthToken(app: AppCredentials, token: unknown, text: string): boolean {
   if (typeof token !== 'string' || token.length > 512) return false;
-  return safeEqual(token, authToken(app, text));
+  return equalSignatures(token, authToken(app, text));
 }
 
 /** A presence member as the application signed it. */

@@ -1,6 +1,6 @@
 // Pusher HTTP API request signatures: HMAC-SHA256 over method, path and sorted query (with body_md5), within 600 s.
-import { createHash } from 'node:crypto';
-import { safeEqual } from '../../auth/secrets.js';
+import { hash } from 'node:crypto';
+import { equalSignatures } from '../../auth/secrets.js';
 import { hmacHex, type AppCredentials } from '../../core/channels/authorize.js';
 
 /** Requests signed further than this from the server's clock are refused (Pusher's window). */
@@ -65,7 +65,7 @@ export function verifyRequest(app: AppCredentials, request: SignedRequest, nowS:
   if (!signature) return { ok: false, reason: 'auth_signature is missing' };
   if (first.get('auth_key') !== app.key) return { ok: false, reason: 'auth_key does not belong to this app' };
   if (first.get('auth_version') !== '1.0') return { ok: false, reason: 'auth_version must be 1.0' };
-  const md5 = request.body.length > 0 ? createHash('md5').update(request.body).digest('hex') : null;
+  const md5 = request.body.length > 0 ? hash('md5', request.body, 'hex') : null;
   if (md5 !== null && first.get('body_md5') !== undefined && first.get('body_md5') !== md5) return { ok: false, reason: 'body_md5 does not match the body' };
 
   let matched: Map<string, string> | null = null;
@@ -73,7 +73,7 @@ export function verifyRequest(app: AppCredentials, request: SignedRequest, nowS:
     // The MD5 is always recomputed from the bytes received, so an unsigned body change fails the signature.
     if (md5 !== null) params.set('body_md5', md5);
     for (const path of paths) {
-      if (safeEqual(signature, hmacHex(app.secret, stringToSign(request.method, path, params)))) matched = params;
+      if (equalSignatures(signature, hmacHex(app.secret, stringToSign(request.method, path, params)))) matched = params;
     }
   }
   if (!matched) return { ok: false, reason: 'Invalid signature: expected HMAC SHA256 hex digest of METHOD\\nPATH\\nSORTED_QUERY (with body_md5) keyed with the app secret' };

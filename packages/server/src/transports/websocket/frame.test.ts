@@ -14,18 +14,21 @@ function wsFrame(payload: Buffer): Buffer {
 describe('textFrame', () => {
   it('builds the same bytes as ws for every length encoding (7-bit, 16-bit and 64-bit lengths)', () => {
     for (const length of [0, 1, 125, 126, 127, 1000, 65_535, 65_536, 70_000]) {
-      const payload = Buffer.alloc(length, 'é'.charCodeAt(0) % 256);
-      const frame = textFrame(payload);
+      const text = 'x'.repeat(length);
+      const payload = Buffer.from(text);
+      const frame = textFrame(text);
       assert.deepEqual(frame, wsFrame(payload), `length ${length}`);
       assert.equal(frame[0], 0x81, 'FIN + text opcode');
       assert.equal(frame[1]! & 0x80, 0, 'a server frame is not masked');
     }
   });
 
-  it('carries the UTF-8 payload after the header', () => {
-    const payload = Buffer.from('{"event":"é","data":"x"}');
-    const frame = textFrame(payload);
-    assert.equal(frame.subarray(2).toString('utf8'), '{"event":"é","data":"x"}');
+  it('carries the UTF-8 payload after the header, its length counted in bytes', () => {
+    const text = '{"event":"é","data":"x€"}';
+    const payload = Buffer.from(text);
+    const frame = textFrame(text);
+    assert.deepEqual(frame, wsFrame(payload));
+    assert.equal(frame.subarray(2).toString('utf8'), text);
     assert.equal(frame[1], payload.length);
   });
 });

@@ -6,10 +6,11 @@ const MEDIUM = 0xffff;
 
 /**
  * The bytes of one unmasked, final text frame (RFC 6455 5.2: FIN + opcode 1, no mask, as a server
- * sends) carrying `payload`: header and payload in one Buffer, so writing it is one socket write.
+ * sends) carrying `text` as UTF-8: header and payload in one Buffer, so writing it is one socket
+ * write. The text is encoded straight into the frame, with no intermediate payload Buffer.
  */
-export function textFrame(payload: Buffer): Buffer {
-  const length = payload.length;
+export function textFrame(text: string): Buffer {
+  const length = Buffer.byteLength(text, 'utf8');
   const offset = length <= SHORT ? 2 : length <= MEDIUM ? 4 : 10;
   const frame = Buffer.allocUnsafe(offset + length);
   frame[0] = 0x81;
@@ -23,7 +24,7 @@ export function textFrame(payload: Buffer): Buffer {
     frame.writeUInt32BE(Math.floor(length / 0x1_0000_0000), 2);
     frame.writeUInt32BE(length >>> 0, 6);
   }
-  payload.copy(frame, offset);
+  frame.write(text, offset, 'utf8');
   return frame;
 }
 
@@ -39,7 +40,7 @@ export class FrameMemo {
   /** The text frame of `text`, built at most once while the same text is sent. */
   frameOf(text: string): Buffer {
     if (text !== this.text) {
-      this.frame = textFrame(Buffer.from(text, 'utf8'));
+      this.frame = textFrame(text);
       this.text = text;
     }
     return this.frame;

@@ -50,7 +50,7 @@ async function until(check: () => boolean, ms = 2000): Promise<void> {
   }
 }
 
-const framed = (text: string) => textFrame(Buffer.from(text));
+const framed = (text: string) => textFrame(text);
 
 describe('sendFramed', () => {
   it('delivers pre-built frames as text messages, in order with messages sent through ws itself', async () => {
