@@ -17,7 +17,7 @@ import { LongPollTransport } from './transports/long-poll/server.js';
 import { registerSessionCalls } from './transports/http-common/session-calls.js';
 import { registerStatic, SDK_FILES } from './http/static.js';
 import { registerTestPage } from './http/test-page.js';
-import { Router } from './http/router.js';
+import { RequestTarget, Router } from './http/router.js';
 import { sendError } from './http/body.js';
 import { registerNativeApi } from './http/native-api.js';
 import { registerJobsApi } from './http/jobs-api.js';
@@ -212,21 +212,22 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   ];
 
   const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://herald.local');
-    if (draining && !OPS_PATHS.has(url.pathname)) {
+    const target = new RequestTarget(req.url ?? '/');
+    const { pathname } = target;
+    if (draining && !OPS_PATHS.has(pathname)) {
       res.setHeader('connection', 'close');
       return sendError(res, new HeraldError('shutting_down'));
     }
-    const match = router.match(req.method ?? 'GET', url.pathname);
+    const match = router.match(req.method ?? 'GET', pathname);
     if (match.kind !== 'found') {
       return sendError(res, new HeraldError(match.kind === 'not_found' ? 'not_found' : 'method_not_allowed'));
     }
     Promise.resolve()
-      .then(() => match.handler({ req, res, params: match.params, url }))
+      .then(() => match.handler({ req, res, params: match.params, get url() { return target.url; } }))
       .catch((err: unknown) => {
         const e = toHeraldError(err);
-        if (e.code === 'internal_error') logger.error({ err, path: url.pathname }, 'request failed');
-        else logger.info({ event: 'refused', code: e.code, method: req.method, path: url.pathname }, 'request refused');
+        if (e.code === 'internal_error') logger.error({ err, path: pathname }, 'request failed');
+        else logger.info({ event: 'refused', code: e.code, method: req.method, path: pathname }, 'request refused');
         metrics.recordRefusal(e.code);
         sendError(res, e);
       });

@@ -8,6 +8,29 @@ export interface RequestContext {
   url: URL;
 }
 
+/**
+ * A request's target: its path at once, its URL only when a handler asks (most never do, and
+ * parsing one per publish is measurable). A path is used as received unless URL parsing would
+ * change it (dot segments, backslashes, encoded dots): those still go through the URL parser.
+ */
+export class RequestTarget {
+  readonly pathname: string;
+  private parsed: URL | null = null;
+
+  constructor(private readonly raw: string) {
+    const q = raw.indexOf('?');
+    const path = q < 0 ? raw : raw.slice(0, q);
+    this.pathname = path.startsWith('/') && !NEEDS_PARSING.test(path) ? path : this.url.pathname;
+  }
+
+  get url(): URL {
+    this.parsed ??= new URL(this.raw, 'http://herald.local');
+    return this.parsed;
+  }
+}
+
+const NEEDS_PARSING = /\/\.|\\|%2e/i;
+
 export type Handler = (ctx: RequestContext) => Promise<void> | void;
 
 interface Route {

@@ -1,6 +1,7 @@
 // Pusher HTTP request signatures: the documented vector, the 600 s window, body_md5, and query decoding.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { hmacHex } from '../../core/channels/authorize.js';
 import { parseQuery, stringToSign, verifyRequest } from './http-signature.js';
 
 const DOC_APP = { id: '3', key: '278d425bdf160c739803', secret: '7ad3773142a6692b25b8' };
@@ -42,5 +43,30 @@ describe('Pusher request signatures', () => {
     assert.equal(params.get('info'), 'user_count,subscription_count');
     assert.equal(parseQuery('Name=a+b').get('name'), 'a+b');
     assert.equal(parseQuery('name=a+b', true).get('name'), 'a b');
+  });
+
+  /** A GET signed over `signedPath` and the query `signedQuery` decodes to, sent as `sentPath?sentQuery`. */
+  function signedGet(signedPath: string, signed: Record<string, string>, send: (query: string) => string): { path: string; query: string } {
+    const params = new Map(Object.entries({ auth_key: DOC_APP.key, auth_timestamp: String(TS), auth_version: '1.0', ...signed }));
+    const signature = hmacHex(DOC_APP.secret, stringToSign('GET', signedPath, params));
+    const query = [...params].map(([k, v]) => `${k}=${send(v)}`).join('&');
+    return { path: signedPath, query: `${query}&auth_signature=${signature}` };
+  }
+
+  it('accepts a form-encoded query whose + stands for a space, and a literal + signed as such', () => {
+    const spaced = signedGet('/apps/3/channels', { filter_by_prefix: 'a b' }, (v) => v.replace(/ /g, '+'));
+    assert.equal(verifyRequest(DOC_APP, { method: 'GET', ...spaced, body: Buffer.alloc(0) }, TS).ok, true);
+    const plus = signedGet('/apps/3/channels', { filter_by_prefix: 'a+b' }, (v) => v);
+    assert.equal(verifyRequest(DOC_APP, { method: 'GET', ...plus, body: Buffer.alloc(0) }, TS).ok, true);
+    const wrong = signedGet('/apps/3/channels', { filter_by_prefix: 'a b' }, (v) => v.replace(/ /g, '-'));
+    assert.equal(verifyRequest(DOC_APP, { method: 'GET', ...wrong, body: Buffer.alloc(0) }, TS).ok, false);
+  });
+
+  it('accepts a percent-encoded path signed in its decoded form, and in the form sent', () => {
+    const decoded = signedGet('/apps/3/channels/private-a@b', {}, (v) => v);
+    assert.equal(verifyRequest(DOC_APP, { method: 'GET', path: '/apps/3/channels/private-a%40b', query: decoded.query, body: Buffer.alloc(0) }, TS).ok, true);
+    const raw = signedGet('/apps/3/channels/private-a%40b', {}, (v) => v);
+    assert.equal(verifyRequest(DOC_APP, { method: 'GET', ...raw, body: Buffer.alloc(0) }, TS).ok, true);
+    assert.equal(verifyRequest(DOC_APP, { method: 'GET', path: '/apps/3/channels/private-a%41b', query: decoded.query, body: Buffer.alloc(0) }, TS).ok, false);
   });
 });

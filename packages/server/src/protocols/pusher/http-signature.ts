@@ -43,38 +43,38 @@ function decode(s: string, plusIsSpace: boolean): string {
 
 /** The string Pusher signs: `METHOD\npath\nk=v&...` (keys sorted, values unescaped, auth_signature left out). */
 export function stringToSign(method: string, path: string, params: Map<string, string>): string {
-  const query = [...params]
-    .filter(([k]) => k !== 'auth_signature')
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([k, v]) => `${k}=${v}`)
-    .join('&');
+  const keys: string[] = [];
+  for (const key of params.keys()) if (key !== 'auth_signature') keys.push(key);
+  // The default sort compares UTF-16 code units, as Pusher's libraries do.
+  keys.sort();
+  let query = '';
+  for (const key of keys) query += `${query === '' ? '' : '&'}${key}=${params.get(key)}`;
   return `${method.toUpperCase()}\n${path}\n${query}`;
 }
 
 /** Checks a request's signature, key, version, body_md5 and timestamp. `nowS` is the server's clock in seconds. */
 export function verifyRequest(app: AppCredentials, request: SignedRequest, nowS: number): SignatureCheck {
-  const candidates = [parseQuery(request.query)];
-  // Clients that form-encode their query send spaces as '+': accept that reading too.
-  if (request.query.includes('+')) candidates.push(parseQuery(request.query, true));
-  const paths = [request.path];
-  const decodedPath = decode(request.path, false);
-  if (decodedPath !== request.path) paths.push(decodedPath);
-
-  const first = candidates[0]!;
-  const signature = first.get('auth_signature');
+  const params = parseQuery(request.query);
+  const signature = params.get('auth_signature');
   if (!signature) return { ok: false, reason: 'auth_signature is missing' };
-  if (first.get('auth_key') !== app.key) return { ok: false, reason: 'auth_key does not belong to this app' };
-  if (first.get('auth_version') !== '1.0') return { ok: false, reason: 'auth_version must be 1.0' };
+  if (params.get('auth_key') !== app.key) return { ok: false, reason: 'auth_key does not belong to this app' };
+  if (params.get('auth_version') !== '1.0') return { ok: false, reason: 'auth_version must be 1.0' };
   const md5 = request.body.length > 0 ? hash('md5', request.body, 'hex') : null;
-  if (md5 !== null && first.get('body_md5') !== undefined && first.get('body_md5') !== md5) return { ok: false, reason: 'body_md5 does not match the body' };
+  if (md5 !== null && params.get('body_md5') !== undefined && params.get('body_md5') !== md5) return { ok: false, reason: 'body_md5 does not match the body' };
 
+  // The MD5 is always recomputed from the bytes received, so an unsigned body change fails the signature.
+  const signs = (candidate: Map<string, string>, path: string): boolean => {
+    if (md5 !== null) candidate.set('body_md5', md5);
+    return equalSignatures(signature, hmacHex(app.secret, stringToSign(request.method, path, candidate)));
+  };
+  const decodedPath = decode(request.path, false);
   let matched: Map<string, string> | null = null;
-  for (const params of candidates) {
-    // The MD5 is always recomputed from the bytes received, so an unsigned body change fails the signature.
-    if (md5 !== null) params.set('body_md5', md5);
-    for (const path of paths) {
-      if (equalSignatures(signature, hmacHex(app.secret, stringToSign(request.method, path, params)))) matched = params;
-    }
+  // The query and path as received; then the readings other clients sign: the path percent-decoded,
+  // and a form-encoded query whose '+' means a space.
+  if (signs(params, request.path) || (decodedPath !== request.path && signs(params, decodedPath))) matched = params;
+  else if (request.query.includes('+')) {
+    const spaced = parseQuery(request.query, true);
+    if (signs(spaced, request.path) || (decodedPath !== request.path && signs(spaced, decodedPath))) matched = spaced;
   }
   if (!matched) return { ok: false, reason: 'Invalid signature: expected HMAC SHA256 hex digest of METHOD\\nPATH\\nSORTED_QUERY (with body_md5) keyed with the app secret' };
   const timestamp = Number(matched.get('auth_timestamp'));
