@@ -41,6 +41,19 @@ export function usageErrors<T>(parse: () => T): T {
   }
 }
 
+/**
+ * The one action word of a command that has actions (`herald apps list`): UsageError when it is
+ * missing, unknown, or followed by more words.
+ */
+export function actionOf<A extends string>(positionals: string[], actions: readonly A[]): A {
+  const [action, ...extra] = positionals;
+  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+  const choices = `${actions.slice(0, -1).join(', ')} or ${actions.at(-1)}`;
+  if (action === undefined) throw new UsageError(`name an action: ${choices}`);
+  if (!(actions as readonly string[]).includes(action)) throw new UsageError(`unknown action ${JSON.stringify(action)}: use ${choices}`);
+  return action as A;
+}
+
 /** The flag's value, else the environment variable's; UsageError when neither is set. */
 export function flagOrEnv(value: string | undefined, flag: string, env: CliIO['env'], envName: string): string {
   const found = value ?? env[envName];

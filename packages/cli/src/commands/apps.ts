@@ -1,7 +1,7 @@
 // `herald apps`: list, create and rotate the secret of the apps kept in storage (works on storage directly, no server needed).
 import { parseArgs } from 'node:util';
 import { newSecret, type AppRecord } from '@herald/server';
-import { EXIT, requireFlag, UsageError, usageErrors, type CliIO } from '../command.js';
+import { actionOf, EXIT, requireFlag, UsageError, usageErrors, type CliIO } from '../command.js';
 import { withStorage } from '../storage.js';
 
 export const usage = `Usage: herald apps <list | create | rotate-secret> [options]
@@ -55,8 +55,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.out(usage);
     return EXIT.ok;
   }
-  const [action, ...extra] = positionals;
-  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+  const action = actionOf(positionals, ['list', 'create', 'rotate-secret']);
   const print = (json: unknown, text: string) => io.out(values.json ? `${JSON.stringify(json, null, 2)}\n` : text);
 
   switch (action) {
@@ -110,9 +109,5 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         return EXIT.ok;
       });
     }
-    case undefined:
-      throw new UsageError('name an action: list, create or rotate-secret');
-    default:
-      throw new UsageError(`unknown action ${JSON.stringify(action)}: use list, create or rotate-secret`);
   }
 }

@@ -1,7 +1,7 @@
 // `herald config check | print`: validates the configuration, or prints the effective one with secrets masked.
 import { parseArgs } from 'node:util';
 import { createStorage, HeraldConfigError, loadConfig, maskConfig, type Config, type Storage } from '@herald/server';
-import { EXIT, UsageError, usageErrors, type CliIO } from '../command.js';
+import { actionOf, EXIT, UsageError, usageErrors, type CliIO } from '../command.js';
 
 export const usage = `Usage: herald config <check | print> [options]
 
@@ -30,11 +30,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.out(usage);
     return EXIT.ok;
   }
-  const [action, ...extra] = positionals;
-  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
-  if (action !== 'check' && action !== 'print') {
-    throw new UsageError(action === undefined ? 'name an action: check or print' : `unknown action ${JSON.stringify(action)}: use check or print`);
-  }
+  const action = actionOf(positionals, ['check', 'print']);
   if (values.connect && action !== 'check') throw new UsageError('--connect belongs to config check');
 
   let config: Config;

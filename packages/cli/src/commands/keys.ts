@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import webpush from 'web-push';
 import type { AppRecord } from '@herald/server';
-import { EXIT, requireFlag, UsageError, usageErrors, type CliIO } from '../command.js';
+import { actionOf, EXIT, requireFlag, UsageError, usageErrors, type CliIO } from '../command.js';
 import { withStorage } from '../storage.js';
 
 export const usage = `Usage: herald keys <generate | show> --app ID [options]
@@ -62,11 +62,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.out(usage);
     return EXIT.ok;
   }
-  const [action, ...extra] = positionals;
-  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
-  if (action !== 'generate' && action !== 'show') {
-    throw new UsageError(action === undefined ? 'name an action: generate or show' : `unknown action ${JSON.stringify(action)}: use generate or show`);
-  }
+  const action = actionOf(positionals, ['generate', 'show']);
   const appId = requireFlag(values.app, 'app');
   const subject = values.subject ?? 'mailto:admin@localhost';
   if (!/^(mailto:.+|https:\/\/.+)$/.test(subject)) throw new UsageError('--subject must be a mailto: or https: URI');
