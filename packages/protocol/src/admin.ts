@@ -22,7 +22,7 @@ export interface AdminOverview {
   apps: AdminApp[];
 }
 
-/** A session as the dashboard shows it. `connectedSince` is known only on the node serving it. */
+/** A session as the native API (`GET /v1/apps/{app}/sessions/{id}`) and the dashboard show it. `connectedSince` is known only on the node serving it. */
 export interface AdminSession {
   id: string;
   user: string | null;

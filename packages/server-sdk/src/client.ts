@@ -1,5 +1,5 @@
 // Herald: the HTTP client an application backend uses to publish notifications and manage sessions.
-import type { BatchItemResult, BatchPublishRequest, JsonObject, NotificationStatus, PublishRequest, PublishResult } from '@herald/protocol';
+import type { AdminSession, BatchItemResult, BatchPublishRequest, NotificationStatus, PublishRequest, PublishResult } from '@herald/protocol';
 import { HeraldApiError, errorFromAnswer, isRecord } from './errors.js';
 import { createConnectionToken, type TokenOptions } from './tokens.js';
 import { HeraldJobs } from './jobs.js';
@@ -17,19 +17,8 @@ export interface HeraldOptions {
   timeoutMs?: number;
 }
 
-/** A session as `GET /v1/apps/{appId}/sessions/{id}` describes it; the server may add fields. */
-export interface SessionInfo {
-  id: string;
-  user: string | null;
-  scope: string;
-  meta: JsonObject;
-  /** Whether a client connection is open right now. */
-  connected: boolean;
-  /** Transport of the open connection (`websocket`, `sse`, `long-poll`), null when disconnected. */
-  transport: string | null;
-  /** Notifications waiting in the session's inbox, not yet acknowledged. */
-  pending: number;
-}
+/** A session as `GET /v1/apps/{appId}/sessions/{id}` describes it: the one session view of the wire protocol. */
+export type SessionInfo = AdminSession;
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
