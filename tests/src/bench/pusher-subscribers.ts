@@ -1,6 +1,8 @@
 // Raw Pusher protocol-7 sockets subscribed to one channel, for the fan-out benchmarks; they record each event's latency.
 import WebSocket from 'ws';
+import PusherServer from 'pusher';
 import { TEST_APP } from '../fixtures/server-process.js';
+import { percentile, sleep } from '../fixtures/measure.js';
 
 export interface BenchSubscribers {
   sockets: WebSocket[];
@@ -34,4 +36,43 @@ export async function subscribeBench(ports: number[], count: number, channel = '
     );
   }
   return { sockets, latencies, delivered: () => delivered };
+}
+
+/** What a triggering run measured. */
+export interface TriggerFigures {
+  triggersPerSecond: number;
+  deliveries: number;
+  deliveriesPerSecond: number;
+  latencyMs: { p50: number; p99: number; max: number | undefined };
+}
+
+/**
+ * Triggers `events` `tick` events on the `bench` channel with the `pusher` SDK, round-robin through
+ * `ports`, `concurrency` at a time, then waits (60 s at most) until every subscriber received each.
+ */
+export async function triggerBench(subscribers: BenchSubscribers, ports: number[], events: number, concurrency: number): Promise<{ elapsedMs: number; figures: TriggerFigures }> {
+  const sdks = ports.map((port) => new PusherServer({ appId: TEST_APP.id, key: TEST_APP.key, secret: TEST_APP.secret, host: '127.0.0.1', port: String(port), useTLS: false }));
+  const start = Date.now();
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < events) {
+      const sdk = sdks[next++ % sdks.length]!;
+      await sdk.trigger('bench', 'tick', { at: Date.now() });
+    }
+  }));
+  const triggered = Date.now() - start;
+  const deadline = Date.now() + 60_000;
+  const expected = subscribers.sockets.length * events;
+  while (subscribers.delivered() < expected && Date.now() < deadline) await sleep(20);
+  const elapsedMs = Date.now() - start;
+  const latencies = subscribers.latencies.sort((a, b) => a - b);
+  return {
+    elapsedMs,
+    figures: {
+      triggersPerSecond: Math.round((events / triggered) * 1000),
+      deliveries: subscribers.delivered(),
+      deliveriesPerSecond: Math.round((subscribers.delivered() / elapsedMs) * 1000),
+      latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) },
+    },
+  };
 }
