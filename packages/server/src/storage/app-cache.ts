@@ -1,5 +1,6 @@
 // Keeps app records in memory for a short while: every publish and every connection looks its app up, and apps rarely change.
 import type { AppRecord, Storage } from './storage.js';
+import { wrapMethods, type StorageMethod } from './wrap.js';
 
 export interface AppCacheOptions {
   /** How long a looked-up app (or its absence) is reused, ms; 0 turns the cache off. */
@@ -59,17 +60,10 @@ export function cacheApps(storage: Storage, options: AppCacheOptions): Storage {
       forget();
     }
   };
-  // Every other method runs on the storage itself (bound once), so backends may use #private fields.
-  const methods = new Map<PropertyKey, unknown>([['getApp', getApp], ['getAppByKey', getAppByKey], ['putApp', putApp]]);
-  return new Proxy(storage, {
-    get(target, prop) {
-      const known = methods.get(prop);
-      if (known !== undefined) return known;
-      const value: unknown = Reflect.get(target, prop, target);
-      if (typeof value !== 'function') return value;
-      const bound = (value as (...args: unknown[]) => unknown).bind(target);
-      methods.set(prop, bound);
-      return bound;
-    },
-  });
+  const overrides = new Map<string, StorageMethod>([
+    ['getApp', getApp as StorageMethod],
+    ['getAppByKey', getAppByKey as StorageMethod],
+    ['putApp', putApp as StorageMethod],
+  ]);
+  return wrapMethods(storage, (name, method) => overrides.get(name) ?? method);
 }
