@@ -62,19 +62,20 @@ export function verifyRequest(app: AppCredentials, request: SignedRequest, nowS:
   const md5 = request.body.length > 0 ? hash('md5', request.body, 'hex') : null;
   if (md5 !== null && params.get('body_md5') !== undefined && params.get('body_md5') !== md5) return { ok: false, reason: 'body_md5 does not match the body' };
 
-  // The MD5 is always recomputed from the bytes received, so an unsigned body change fails the signature.
-  const signs = (candidate: Map<string, string>, path: string): boolean => {
-    if (md5 !== null) candidate.set('body_md5', md5);
-    return equalSignatures(signature, hmacHex(app.secret, stringToSign(request.method, path, candidate)));
-  };
+  // What was signed: the path and query as received, or the readings other clients sign (the path
+  // percent-decoded, a form-encoded query whose '+' means a space).
+  const paths = [request.path];
   const decodedPath = decode(request.path, false);
+  if (decodedPath !== request.path) paths.push(decodedPath);
+  const queries = [params];
+  if (request.query.includes('+')) queries.push(parseQuery(request.query, true));
   let matched: Map<string, string> | null = null;
-  // The query and path as received; then the readings other clients sign: the path percent-decoded,
-  // and a form-encoded query whose '+' means a space.
-  if (signs(params, request.path) || (decodedPath !== request.path && signs(params, decodedPath))) matched = params;
-  else if (request.query.includes('+')) {
-    const spaced = parseQuery(request.query, true);
-    if (signs(spaced, request.path) || (decodedPath !== request.path && signs(spaced, decodedPath))) matched = spaced;
+  for (const candidate of queries) {
+    // The MD5 is always recomputed from the bytes received, so an unsigned body change fails the signature.
+    if (md5 !== null) candidate.set('body_md5', md5);
+    for (const path of paths) {
+      if (matched === null && equalSignatures(signature, hmacHex(app.secret, stringToSign(request.method, path, candidate)))) matched = candidate;
+    }
   }
   if (!matched) return { ok: false, reason: 'Invalid signature: expected HMAC SHA256 hex digest of METHOD\\nPATH\\nSORTED_QUERY (with body_md5) keyed with the app secret' };
   const timestamp = Number(matched.get('auth_timestamp'));
