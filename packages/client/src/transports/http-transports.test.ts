@@ -1,7 +1,7 @@
 // The SSE and long-poll transports against a scripted fetch: frames, heartbeats, closes, refusals, acks.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CloseInfo, TransportEvents } from '../transport.js';
+import type { CloseInfo, TransportEvents, TransportFactory } from '../transport.js';
 import { until } from '../testing/recorder.js';
 import type { FetchInit, FetchLike } from './http.js';
 import { longPollTransport } from './long-poll.js';
@@ -35,6 +35,16 @@ function recorder() {
   return { got, events };
 }
 
+/** A transport made by `make` over a scripted fetch and opened on `url`, with what it reported so far. */
+async function opened(make: (fetch: FetchLike) => TransportFactory, url = 'http://h.test') {
+  const { fetch, calls } = scriptedFetch();
+  const { got, events } = recorder();
+  const t = make(fetch)(url);
+  t.open(events);
+  await until(() => got.opened === 1);
+  return { t, calls, got, fetch };
+}
+
 /** An event-stream response whose body the test writes. */
 function stream(): { response: Response; write(text: string): void; end(): void } {
   let controller!: ReadableStreamDefaultController<Uint8Array>;
@@ -52,11 +62,7 @@ const json = (value: unknown, status = 200) => new Response(JSON.stringify(value
 
 describe('SSE transport', () => {
   it('posts the hello, passes each message event on, counts comments as signs of life, and ends on a disconnect event', async () => {
-    const { fetch, calls } = scriptedFetch();
-    const { got, events } = recorder();
-    const t = sseTransport(fetch)('http://h.test/base');
-    t.open(events);
-    await until(() => got.opened === 1);
+    const { t, calls, got } = await opened(sseTransport, 'http://h.test/base');
     assert.equal(t.send({ op: 'hello', token: 'tok' }), true);
     assert.equal(calls[0]!.url, 'http://h.test/base/v1/sse');
     assert.deepEqual(JSON.parse(calls[0]!.init.body), { op: 'hello', token: 'tok' });
@@ -74,11 +80,7 @@ describe('SSE transport', () => {
   });
 
   it('acknowledges over HTTP with the session secret, one request at a time, latest position next', async () => {
-    const { fetch, calls } = scriptedFetch();
-    const { got, events } = recorder();
-    const t = sseTransport(fetch)('http://h.test');
-    t.open(events);
-    await until(() => got.opened === 1);
+    const { t, calls, got } = await opened(sseTransport);
     assert.equal(t.send({ op: 'ack', seq: 1 }), false, 'no session yet');
     t.send({ op: 'hello', token: 'tok' });
     const s = stream();
@@ -106,11 +108,7 @@ describe('SSE transport', () => {
       [new Response('<h1>Blocked</h1>', { status: 403 }), 1006],
       [new Response('hello', { status: 200, headers: { 'content-type': 'text/html' } }), 1006],
     ] as const) {
-      const { fetch, calls } = scriptedFetch();
-      const { got, events } = recorder();
-      const t = sseTransport(fetch)('http://h.test');
-      t.open(events);
-      await until(() => got.opened === 1);
+      const { t, calls, got } = await opened(sseTransport);
       t.send({ op: 'hello', token: 'tok' });
       calls[0]!.answer(response);
       await until(() => got.closed.length === 1);
@@ -119,11 +117,7 @@ describe('SSE transport', () => {
   });
 
   it('reports a stream that ends or fails as 1006, and says nothing after close()', async () => {
-    const { fetch, calls } = scriptedFetch();
-    const { got, events } = recorder();
-    const t = sseTransport(fetch)('http://h.test');
-    t.open(events);
-    await until(() => got.opened === 1);
+    const { t, calls, got, fetch } = await opened(sseTransport);
     t.send({ op: 'hello', token: 'tok' });
     const s = stream();
     calls[0]!.answer(s.response);
@@ -145,11 +139,7 @@ describe('SSE transport', () => {
 
 describe('long-poll transport', () => {
   it('opens with a hello poll, then polls again carrying the connection id and the highest seq handed on', async () => {
-    const { fetch, calls } = scriptedFetch();
-    const { got, events } = recorder();
-    const t = longPollTransport(fetch)('http://h.test');
-    t.open(events);
-    await until(() => got.opened === 1);
+    const { t, calls, got } = await opened(longPollTransport);
     t.send({ op: 'hello', token: 'tok' });
     const hello = JSON.parse(calls[0]!.init.body) as { op: string; connection: string; token: string };
     assert.equal(calls[0]!.url, 'http://h.test/v1/poll');
@@ -173,11 +163,7 @@ describe('long-poll transport', () => {
   });
 
   it('sends the ack no poll carried yet by HTTP when the client closes it', async () => {
-    const { fetch, calls } = scriptedFetch();
-    const { got, events } = recorder();
-    const t = longPollTransport(fetch)('http://h.test');
-    t.open(events);
-    await until(() => got.opened === 1);
+    const { t, calls, got } = await opened(longPollTransport);
     t.send({ op: 'hello', token: 'tok' });
     calls[0]!.answer(json([JSON.parse(WELCOME)]));
     await until(() => calls.length === 2);
@@ -195,11 +181,7 @@ describe('long-poll transport', () => {
       [(c) => c.answer(json([])), 1006],
     ];
     for (const [answer, code] of cases) {
-      const { fetch, calls } = scriptedFetch();
-      const { got, events } = recorder();
-      const t = longPollTransport(fetch)('http://h.test');
-      t.open(events);
-      await until(() => got.opened === 1);
+      const { t, calls, got } = await opened(longPollTransport);
       t.send({ op: 'hello', token: 'tok' });
       answer(calls[0]!);
       await until(() => got.closed.length === 1);
