@@ -1,6 +1,5 @@
 // This node as a cluster member: bus messages become local deliveries and closes; local events become bus messages.
 import { CloseCode, notificationFrame } from '@herald/protocol';
-import { acceptedAtOf } from '../core/publish.js';
 import type { Delivery } from '../core/delivery.js';
 import type { Publisher } from '../core/publish.js';
 import type { Sessions } from '../core/sessions.js';
@@ -27,7 +26,7 @@ export class ClusterMember implements BusHandlers {
   /** Routes committed publishes through the bus and announces resumes and ends. Call once, before start. */
   wire(): void {
     const { bus, publisher, sessions, node, onError } = this.deps;
-    publisher.announce = (recipients, seq, json) => bus.committed({ kind: 'inbox', seq, recipients, json });
+    publisher.announce = (recipients, seq, json, acceptedAt) => bus.committed({ kind: 'inbox', seq, recipients, json, acceptedAt });
     sessions.events.push({
       opened: (record, resumed) => {
         if (!resumed) return;
@@ -43,7 +42,7 @@ export class ClusterMember implements BusHandlers {
     switch (message.kind) {
       case 'inbox':
         // Safe because inbox messages arrive in commit order; recipients not connected here are skipped.
-        this.deps.delivery.dispatch(message.recipients, message.seq, notificationFrame(message.seq, message.json), acceptedAtOf(message.json));
+        this.deps.delivery.dispatch(message.recipients, message.seq, notificationFrame(message.seq, message.json), message.acceptedAt);
         return;
       case 'takeover':
         if (message.node !== this.deps.node) void this.takenOver(message.session);

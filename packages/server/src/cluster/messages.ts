@@ -13,6 +13,8 @@ export interface InboxMessage {
   recipients: string[];
   /** The notification JSON as stored. */
   json: string;
+  /** When the publish was accepted, ms (publish-to-delivery latency); absent from a node that did not send it. */
+  acceptedAt?: number;
 }
 
 /** `node` now serves `session` (a resume): any other node still holding a connection of it closes that one. */
@@ -72,9 +74,10 @@ export function decode(text: string): BusMessage | null {
   const kind = raw['kind'] as BusMessage['kind'];
   switch (kind) {
     case 'inbox': {
-      const { seq, recipients, json } = raw;
+      const { seq, recipients, json, acceptedAt } = raw;
       if (!Number.isSafeInteger(seq) || !isStrings(recipients) || typeof json !== 'string') return null;
-      return { kind, seq: seq as number, recipients, json };
+      if (acceptedAt !== undefined && !Number.isSafeInteger(acceptedAt)) return null;
+      return { kind, seq: seq as number, recipients, json, ...(acceptedAt !== undefined ? { acceptedAt: acceptedAt as number } : {}) };
     }
     case 'takeover': {
       const { session, node } = raw;

@@ -105,17 +105,6 @@ export class Publisher {
   }
 }
 
-/**
- * When a stored notification was accepted, read from its JSON without parsing it all: `publish` writes
- * `ts` after `data` and before `exp` only, so the last `"ts":` is the top-level one (data may hold its own).
- */
-export function acceptedAtOf(json: string): number | undefined {
-  const at = json.lastIndexOf(',"ts":');
-  if (at < 0) return undefined;
-  const n = Number.parseInt(json.slice(at + 6, at + 22), 10);
-  return Number.isFinite(n) ? n : undefined;
-}
-
 function requestHash(request: PublishRequest): string {
   const { idempotencyKey: _ignored, ...rest } = request;
   return createHash('sha256').update(JSON.stringify(rest)).digest('hex');

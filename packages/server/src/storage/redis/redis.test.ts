@@ -91,11 +91,11 @@ describe('RedisStorage', () => {
     assert.equal((await keysUnder(prefix, 'in:*')).length, 3);
   });
 
-  it('announces every committed publish on the bus in commit order, with its recipients and JSON', async () => {
+  it('announces every committed publish on the bus in commit order, with its recipients, JSON and accepted time', async () => {
     await storage.init();
     await seed(storage, ['s1', 's2']);
     const sub = new Redis(TEST_REDIS_URL);
-    const messages: Array<{ kind: string; seq: number; recipients: string[]; json: string }> = [];
+    const messages: Array<{ kind: string; seq: number; recipients: string[]; json: string; acceptedAt: number }> = [];
     try {
       await sub.subscribe(storage.keys.bus);
       sub.on('message', (_channel: string, text: string) => messages.push(JSON.parse(text) as (typeof messages)[number]));
@@ -111,6 +111,7 @@ describe('RedisStorage', () => {
         assert.equal(m?.kind, 'inbox');
         assert.deepEqual(m?.recipients, out.recipients);
         assert.equal(m?.json, publishTo(`n${i}`).notification.json);
+        assert.equal(m?.acceptedAt, publishTo(`n${i}`).notification.createdAt);
       }
     } finally {
       sub.disconnect();

@@ -104,8 +104,9 @@ for _, sid in ipairs(ids) do
 end
 if exp ~= '' then redis.call('ZADD', P .. 'exp', exp, seq) end
 -- The cluster bus message (cluster/messages.ts, kind 'inbox'), published inside the commit.
+-- createdAt goes out as received (ARGV[5]): a Lua number would print in exponent form.
 redis.call('PUBLISH', P .. 'bus', '{"kind":"inbox","seq":' .. seq .. ',"recipients":' .. cjson.encode(ids) ..
-  ',"json":' .. cjson.encode(json) .. '}')
+  ',"json":' .. cjson.encode(json) .. ',"acceptedAt":' .. ARGV[5] .. '}')
 local out = {'published', seq}
 for i, sid in ipairs(ids) do out[i + 2] = sid end
 return out
