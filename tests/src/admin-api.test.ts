@@ -1,21 +1,19 @@
 // The admin API through the real server: the admin token, apps without secrets, live sessions, channels, stats, test sends.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AdminChannelList, AdminOverview, AdminSessionList, AdminStats, NotificationStatus, PublishResult } from '@herald/protocol';
-import { Herald } from '@herald/server-sdk';
 import { loadConfig, startServer } from '@herald/server';
-import { freePort, serverEnv, startServerProcess, tempDir, TEST_APP, type ServerProcess } from './fixtures/server-process.js';
-import { recordingClient, type RecordingClient } from './fixtures/clients.js';
+import { freePort, serverEnv, tempDir, TEST_APP } from './fixtures/server-process.js';
+import { recordingClient } from './fixtures/clients.js';
+import { serverSuite } from './fixtures/suite.js';
 
 const ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
 
 describe('admin API', () => {
-  const dir = tempDir();
-  let server: ServerProcess;
-  let sdk: Herald;
-  const clients: RecordingClient[] = [];
+  const suite = serverSuite({ HERALD_ADMIN_TOKEN: ADMIN_TOKEN });
+  const { clients } = suite;
   const admin = async <T>(path: string, init: { method?: string; body?: unknown; token?: string } = {}): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${server.url}/admin/api${path}`, {
+    const res = await fetch(`${suite.server.url}/admin/api${path}`, {
       method: init.method ?? 'GET',
       headers: { authorization: `Bearer ${init.token ?? ADMIN_TOKEN}`, ...(init.body ? { 'content-type': 'application/json' } : {}) },
       ...(init.body ? { body: JSON.stringify(init.body) } : {}),
@@ -23,18 +21,8 @@ describe('admin API', () => {
     return { status: res.status, body: (await res.json()) as T };
   };
 
-  before(async () => {
-    server = await startServerProcess(serverEnv(dir.path, 0, { HERALD_ADMIN_TOKEN: ADMIN_TOKEN }));
-    sdk = new Herald({ url: server.url, appId: TEST_APP.id, secret: TEST_APP.secret });
-  });
-  after(async () => {
-    for (const c of clients) c.client.disconnect();
-    await server.kill('SIGTERM');
-    dir.remove();
-  });
-
   it('refuses requests without the admin token, with a wrong one, or with an app secret', async () => {
-    const none = await fetch(`${server.url}/admin/api/overview`);
+    const none = await fetch(`${suite.server.url}/admin/api/overview`);
     assert.equal(none.status, 401);
     assert.equal(((await none.json()) as { error: { code: string } }).error.code, 'unauthorized');
     for (const token of ['wrong', `${ADMIN_TOKEN}x`, ADMIN_TOKEN.slice(0, -1), TEST_APP.secret]) {
@@ -47,7 +35,7 @@ describe('admin API', () => {
   });
 
   it('lists apps with their keys and never their secrets', async () => {
-    const res = await fetch(`${server.url}/admin/api/overview`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const res = await fetch(`${suite.server.url}/admin/api/overview`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     const text = await res.text();
     assert.equal(res.status, 200);
     assert.ok(!text.includes(TEST_APP.secret), 'the app secret appears in the answer');
@@ -58,7 +46,7 @@ describe('admin API', () => {
   });
 
   it('shows a connected session with user, scope, transport, node, connected-since and inbox depth', async () => {
-    const c = recordingClient(server.url, await sdk.createToken({ user: 'ada', scope: 'designer' }));
+    const c = recordingClient(suite.server.url, await suite.sdk.createToken({ user: 'ada', scope: 'designer' }));
     clients.push(c);
     const session = await c.session();
     const { status, body } = await admin<AdminSessionList>(`/apps/${TEST_APP.id}/sessions`);
@@ -78,7 +66,7 @@ describe('admin API', () => {
   });
 
   it('sends a test notification to a user and reports it delivered and acknowledged', async () => {
-    const c = recordingClient(server.url, await sdk.createToken({ user: 'grace' }));
+    const c = recordingClient(suite.server.url, await suite.sdk.createToken({ user: 'grace' }));
     clients.push(c);
     await c.session();
     const sent = await admin<PublishResult>(`/apps/${TEST_APP.id}/notifications`, { method: 'POST', body: { to: { users: ['grace'] }, module: 'dashboard', type: 'test', data: { hi: 1 } } });
@@ -102,7 +90,7 @@ describe('admin API', () => {
   });
 
   it('lists channels with their subscriber counts, and sends a test notification to a channel', async () => {
-    const c = recordingClient(server.url, await sdk.createToken({ user: 'watcher' }));
+    const c = recordingClient(suite.server.url, await suite.sdk.createToken({ user: 'watcher' }));
     clients.push(c);
     await c.session();
     const channel = c.client.channels.subscribe('orders');
@@ -132,17 +120,17 @@ describe('admin API', () => {
 
   it('serves the dashboard page and its bundle, with a restrictive content security policy', async () => {
     for (const path of ['/dashboard', '/dashboard/']) {
-      const res = await fetch(`${server.url}${path}`);
+      const res = await fetch(`${suite.server.url}${path}`);
       assert.equal(res.status, 200, path);
       assert.match(res.headers.get('content-type') ?? '', /^text\/html/);
       assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'self'/);
       assert.match(await res.text(), /<script type="module" src="\/dashboard\/dashboard\.js">/);
     }
-    const js = await fetch(`${server.url}/dashboard/dashboard.js`);
+    const js = await fetch(`${suite.server.url}/dashboard/dashboard.js`);
     assert.equal(js.status, 200);
     assert.match(js.headers.get('content-type') ?? '', /^text\/javascript/);
-    assert.equal((await fetch(`${server.url}/dashboard/../package.json`)).status, 404);
-    assert.equal((await fetch(`${server.url}/dashboard/nope.js`)).status, 404);
+    assert.equal((await fetch(`${suite.server.url}/dashboard/../package.json`)).status, 404);
+    assert.equal((await fetch(`${suite.server.url}/dashboard/nope.js`)).status, 404);
   });
 });
 

@@ -1,58 +1,47 @@
 // Black-box delivery tests: the real server in a child process, the real client and server SDKs.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Herald, HeraldApiError } from '@herald/server-sdk';
 import { State } from '@herald/client/node';
-import { freePort, serverEnv, startServerProcess, tempDir, TEST_APP, type ServerProcess } from './fixtures/server-process.js';
-import { recordingClient, waitUntil, type RecordingClient } from './fixtures/clients.js';
+import { TEST_APP } from './fixtures/server-process.js';
+import { recordingClient, waitUntil } from './fixtures/clients.js';
+import { serverSuite } from './fixtures/suite.js';
 
 describe('delivery through the real server', () => {
-  const dir = tempDir();
-  let server: ServerProcess;
-  let sdk: Herald;
-  const clients: RecordingClient[] = [];
-  const connect = (token: string | (() => Promise<string>), url = server.url) => {
+  const suite = serverSuite();
+  const { clients } = suite;
+  const connect = (token: string | (() => Promise<string>), url = suite.server.url) => {
     const c = recordingClient(url, token);
     clients.push(c);
     return c;
   };
 
-  before(async () => {
-    server = await startServerProcess(serverEnv(dir.path, 0));
-    sdk = new Herald({ url: server.url, appId: TEST_APP.id, secret: TEST_APP.secret });
-  });
-  after(async () => {
-    for (const c of clients) c.client.disconnect();
-    await server.kill('SIGTERM');
-    dir.remove();
-  });
-
   it('delivers a notification to a user session, and its status counts delivery and acknowledgement', async () => {
-    const alice = connect(await sdk.createToken({ user: 'alice' }));
+    const alice = connect(await suite.sdk.createToken({ user: 'alice' }));
     await alice.session();
-    const result = await sdk.publish({ to: { users: ['alice'] }, module: 'reports', type: 'ready', data: { report: 12 } });
+    const result = await suite.sdk.publish({ to: { users: ['alice'] }, module: 'reports', type: 'ready', data: { report: 12 } });
     assert.equal(result.recipients, 1);
     await alice.waitFor(() => alice.seen.length === 1, 'the notification');
     assert.deepEqual(alice.seen[0]!.data, { report: 12 });
     assert.equal(alice.seen[0]!.id, result.id);
-    let status = await sdk.status(result.id);
+    let status = await suite.sdk.status(result.id);
     for (let i = 0; i < 100 && status.acknowledged < 1; i++) {
       await new Promise((r) => setTimeout(r, 20));
-      status = await sdk.status(result.id);
+      status = await suite.sdk.status(result.id);
     }
     assert.deepEqual({ recipients: status.recipients, delivered: status.delivered, acknowledged: status.acknowledged }, { recipients: 1, delivered: 1, acknowledged: 1 });
   });
 
   it('targets sessions, users, scopes and all, and excludes the sender', async () => {
-    const a = connect(await sdk.createToken({ user: 'ta', scope: 'designer' }));
-    const b = connect(await sdk.createToken({ user: 'tb', scope: 'designer' }));
-    const c = connect(await sdk.createToken({ user: 'tc', scope: 'kiosk' }));
+    const a = connect(await suite.sdk.createToken({ user: 'ta', scope: 'designer' }));
+    const b = connect(await suite.sdk.createToken({ user: 'tb', scope: 'designer' }));
+    const c = connect(await suite.sdk.createToken({ user: 'tc', scope: 'kiosk' }));
     const [sa, sb, sc] = await Promise.all([a.session(), b.session(), c.session()]);
-    const r1 = await sdk.publish({ to: { scopes: ['designer'], except: sa }, module: 't', type: 'scope' });
-    const r2 = await sdk.publish({ to: { sessions: [sc], users: ['ta'] }, module: 't', type: 'union' });
+    const r1 = await suite.sdk.publish({ to: { scopes: ['designer'], except: sa }, module: 't', type: 'scope' });
+    const r2 = await suite.sdk.publish({ to: { sessions: [sc], users: ['ta'] }, module: 't', type: 'union' });
     assert.equal(r1.recipients, 1);
     assert.equal(r2.recipients, 2);
-    const all = await sdk.publish({ to: { all: true }, module: 't', type: 'all' });
+    const all = await suite.sdk.publish({ to: { all: true }, module: 't', type: 'all' });
     assert.ok(all.recipients >= 3);
     await waitUntil(() => a.seen.length === 2 && b.seen.length === 2 && c.seen.length === 2, 'targeted notifications');
     assert.deepEqual(a.seen.map((n) => n.type), ['union', 'all']);
@@ -67,41 +56,41 @@ describe('delivery through the real server', () => {
     const expectCode = async (p: Promise<unknown>, code: string) => {
       await assert.rejects(p, (err: unknown) => err instanceof HeraldApiError && err.code === code);
     };
-    await expectCode(sdk.publish({ to: { sessions: ['s-does-not-exist'] }, module: 'm', type: 't' }), 'session_not_found');
-    await expectCode(sdk.publish({ to: {}, module: 'm', type: 't' }), 'invalid_target');
-    await expectCode(sdk.publish({ to: { all: true }, module: 'bad module!', type: 't' }), 'invalid_request');
-    await expectCode(sdk.publish({ to: { all: true }, module: 'm', type: 't', data: 'x'.repeat(70_000) }), 'payload_too_large');
-    const wrong = new Herald({ url: server.url, appId: TEST_APP.id, secret: 'wrong-secret' });
+    await expectCode(suite.sdk.publish({ to: { sessions: ['s-does-not-exist'] }, module: 'm', type: 't' }), 'session_not_found');
+    await expectCode(suite.sdk.publish({ to: {}, module: 'm', type: 't' }), 'invalid_target');
+    await expectCode(suite.sdk.publish({ to: { all: true }, module: 'bad module!', type: 't' }), 'invalid_request');
+    await expectCode(suite.sdk.publish({ to: { all: true }, module: 'm', type: 't', data: 'x'.repeat(70_000) }), 'payload_too_large');
+    const wrong = new Herald({ url: suite.server.url, appId: TEST_APP.id, secret: 'wrong-secret' });
     await expectCode(wrong.publish({ to: { all: true }, module: 'm', type: 't' }), 'unauthorized');
-    const noApp = new Herald({ url: server.url, appId: 'no-such-app', secret: 'x' });
+    const noApp = new Herald({ url: suite.server.url, appId: 'no-such-app', secret: 'x' });
     await expectCode(noApp.publish({ to: { all: true }, module: 'm', type: 't' }), 'app_not_found');
-    const res = await fetch(`${server.url}/v1/apps/${TEST_APP.id}/notifications`, {
+    const res = await fetch(`${suite.server.url}/v1/apps/${TEST_APP.id}/notifications`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TEST_APP.secret}`, 'content-type': 'application/json' },
       body: '{"to":',
     });
     assert.equal(res.status, 400);
     assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'invalid_json');
-    const ok = await sdk.publish({ to: { users: ['nobody-yet'] }, module: 'm', type: 't' });
+    const ok = await suite.sdk.publish({ to: { users: ['nobody-yet'] }, module: 'm', type: 't' });
     assert.equal(ok.recipients, 0);
   });
 
   it('does not publish twice for a repeated idempotency key, and refuses the key with another body', async () => {
-    const c = connect(await sdk.createToken({ user: 'idem' }));
+    const c = connect(await suite.sdk.createToken({ user: 'idem' }));
     await c.session();
-    const first = await sdk.publish({ to: { users: ['idem'] }, module: 'm', type: 't', idempotencyKey: 'k-1' });
-    const again = await sdk.publish({ to: { users: ['idem'] }, module: 'm', type: 't', idempotencyKey: 'k-1' });
+    const first = await suite.sdk.publish({ to: { users: ['idem'] }, module: 'm', type: 't', idempotencyKey: 'k-1' });
+    const again = await suite.sdk.publish({ to: { users: ['idem'] }, module: 'm', type: 't', idempotencyKey: 'k-1' });
     assert.equal(again.id, first.id);
     assert.equal(again.duplicate, true);
-    await assert.rejects(sdk.publish({ to: { users: ['idem'] }, module: 'm', type: 'other', idempotencyKey: 'k-1' }), (e: unknown) => e instanceof HeraldApiError && e.code === 'idempotency_conflict');
+    await assert.rejects(suite.sdk.publish({ to: { users: ['idem'] }, module: 'm', type: 'other', idempotencyKey: 'k-1' }), (e: unknown) => e instanceof HeraldApiError && e.code === 'idempotency_conflict');
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(c.seen.length, 1);
   });
 
   it('accepts a batch, item by item', async () => {
-    const c = connect(await sdk.createToken({ user: 'batch' }));
+    const c = connect(await suite.sdk.createToken({ user: 'batch' }));
     await c.session();
-    const results = await sdk.publishBatch([
+    const results = await suite.sdk.publishBatch([
       { to: { users: ['batch'] }, module: 'm', type: 'one' },
       { to: { sessions: ['nope'] }, module: 'm', type: 'bad' },
       { to: { users: ['batch'] }, module: 'm', type: 'two' },
@@ -112,20 +101,20 @@ describe('delivery through the real server', () => {
   });
 
   it('refuses forged and expired tokens with close codes that stop reconnecting', async () => {
-    const forged = await new Herald({ url: server.url, appId: TEST_APP.id, secret: 'not-the-secret' }).createToken({ user: 'mallory' });
+    const forged = await new Herald({ url: suite.server.url, appId: TEST_APP.id, secret: 'not-the-secret' }).createToken({ user: 'mallory' });
     const f = connect(forged);
     await waitUntil(() => f.client.state === State.Closed, 'the forged client to be refused');
     assert.ok(f.closeCodes.includes(4001));
-    const good = connect(await sdk.createToken({ user: 'still-served' }));
+    const good = connect(await suite.sdk.createToken({ user: 'still-served' }));
     await good.session();
   });
 
   it('ends a session from the backend: the client is told and does not reconnect', async () => {
-    const c = connect(await sdk.createToken({ user: 'ended' }));
+    const c = connect(await suite.sdk.createToken({ user: 'ended' }));
     const session = await c.session();
-    await sdk.endSession(session);
+    await suite.sdk.endSession(session);
     await waitUntil(() => c.client.state === State.Closed, 'the client to close');
     assert.ok(c.closeCodes.includes(4003));
-    await assert.rejects(sdk.publish({ to: { sessions: [session] }, module: 'm', type: 't' }), (e: unknown) => e instanceof HeraldApiError && e.code === 'session_not_found');
+    await assert.rejects(suite.sdk.publish({ to: { sessions: [session] }, module: 'm', type: 't' }), (e: unknown) => e instanceof HeraldApiError && e.code === 'session_not_found');
   });
 });

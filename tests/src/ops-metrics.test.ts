@@ -1,11 +1,12 @@
 // /metrics through the real server: connections, sessions, the notification lifecycle, latency, storage timing, refusals, expiry.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { Herald, HeraldApiError } from '@herald/server-sdk';
 import { loadConfig, startServer } from '@herald/server';
-import { freePort, serverEnv, startServerProcess, tempDir, TEST_APP, type ServerProcess } from './fixtures/server-process.js';
-import { recordingClient, waitUntil, type RecordingClient } from './fixtures/clients.js';
+import { freePort, tempDir, TEST_APP } from './fixtures/server-process.js';
+import { recordingClient } from './fixtures/clients.js';
+import { serverSuite } from './fixtures/suite.js';
 import { sample, scrape } from './fixtures/metrics.js';
 
 const APP = `app="${TEST_APP.id}"`;
@@ -23,23 +24,11 @@ async function until(url: string, series: string, value: number, timeoutMs = 10_
 }
 
 describe('metrics through the real server', () => {
-  const dir = tempDir();
-  let server: ServerProcess;
-  let sdk: Herald;
-  const clients: RecordingClient[] = [];
-
-  before(async () => {
-    server = await startServerProcess(serverEnv(dir.path, 0, { HERALD_SESSION_TTL: '10' }));
-    sdk = new Herald({ url: server.url, appId: TEST_APP.id, secret: TEST_APP.secret });
-  });
-  after(async () => {
-    for (const c of clients) c.client.disconnect();
-    await server.kill('SIGTERM');
-    dir.remove();
-  });
+  const suite = serverSuite({ HERALD_SESSION_TTL: '10' });
+  const { clients } = suite;
 
   it('serves Prometheus text with process metrics and storage timings', async () => {
-    const res = await fetch(`${server.url}/metrics`);
+    const res = await fetch(`${suite.server.url}/metrics`);
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
     const text = await res.text();
@@ -48,64 +37,64 @@ describe('metrics through the real server', () => {
   });
 
   it('counts a connection by transport and app, the notification accepted, delivered, acknowledged, and its latency', async () => {
-    const c = recordingClient(server.url, await sdk.createToken({ user: 'm1' }));
+    const c = recordingClient(suite.server.url, await suite.sdk.createToken({ user: 'm1' }));
     clients.push(c);
     await c.session();
-    let text = await until(server.url, `herald_connections{transport="websocket",${APP}}`, 1);
+    let text = await until(suite.server.url, `herald_connections{transport="websocket",${APP}}`, 1);
     assert.equal(sample(text, `herald_sessions_opened_total{${APP},transport="websocket",kind="new"}`), 1);
     assert.equal(sample(text, `herald_sessions{${APP}}`), 1);
 
-    await sdk.publish({ to: { users: ['m1'] }, module: 'm', type: 't', data: 1 });
+    await suite.sdk.publish({ to: { users: ['m1'] }, module: 'm', type: 't', data: 1 });
     await c.waitFor(() => c.seen.length === 1, 'the notification');
-    text = await until(server.url, `herald_notifications_acknowledged_total{${APP}}`, 1);
+    text = await until(suite.server.url, `herald_notifications_acknowledged_total{${APP}}`, 1);
     assert.equal(sample(text, `herald_notifications_accepted_total{${APP}}`), 1);
     assert.equal(sample(text, `herald_notification_recipients_total{${APP}}`), 1);
     assert.equal(sample(text, `herald_notifications_delivered_total{${APP}}`), 1);
     assert.equal(sample(text, 'herald_delivery_latency_seconds_count'), 1);
     assert.ok((sample(text, 'herald_storage_operation_seconds_count{op="publish"}') ?? 0) >= 1);
-    text = await until(server.url, `herald_inbox_pending{${APP}}`, 0);
+    text = await until(suite.server.url, `herald_inbox_pending{${APP}}`, 0);
   });
 
   it('shows undelivered notifications as inbox depth while the session is away, and delivers them on resume', async () => {
-    const token = await sdk.createToken({ user: 'm2' });
-    const c = recordingClient(server.url, token);
+    const token = await suite.sdk.createToken({ user: 'm2' });
+    const c = recordingClient(suite.server.url, token);
     clients.push(c);
     const session = await c.session();
     c.client.disconnect();
-    await until(server.url, `herald_sessions_disconnected_total{${APP}}`, 1);
-    for (let i = 0; i < 3; i++) await sdk.publish({ to: { sessions: [session] }, module: 'm', type: 'away', data: i });
-    const text = await until(server.url, `herald_inbox_pending_max{${APP}}`, 3);
+    await until(suite.server.url, `herald_sessions_disconnected_total{${APP}}`, 1);
+    for (let i = 0; i < 3; i++) await suite.sdk.publish({ to: { sessions: [session] }, module: 'm', type: 'away', data: i });
+    const text = await until(suite.server.url, `herald_inbox_pending_max{${APP}}`, 3);
     assert.equal(sample(text, `herald_inbox_pending{${APP}}`), 3);
     c.client.connect();
     await c.waitFor(() => c.seen.length === 3, 'the notifications kept while away');
-    await until(server.url, `herald_inbox_pending{${APP}}`, 0);
-    await until(server.url, `herald_sessions_opened_total{${APP},transport="websocket",kind="resumed"}`, 1);
+    await until(suite.server.url, `herald_inbox_pending{${APP}}`, 0);
+    await until(suite.server.url, `herald_sessions_opened_total{${APP},transport="websocket",kind="resumed"}`, 1);
   });
 
   it('counts Pusher protocol connections under their own transport', async () => {
-    const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/app/${TEST_APP.key}?protocol=7`);
+    const ws = new WebSocket(`${suite.server.url.replace(/^http/, 'ws')}/app/${TEST_APP.key}?protocol=7`);
     await new Promise<void>((resolve, reject) => (ws.once('message', () => resolve()), ws.once('error', reject)));
-    await until(server.url, `herald_connections{transport="pusher",${APP}}`, 1);
+    await until(suite.server.url, `herald_connections{transport="pusher",${APP}}`, 1);
     ws.close();
   });
 
   it('counts refusals by error code', async () => {
-    const wrong = new Herald({ url: server.url, appId: TEST_APP.id, secret: 'wrong-secret-value' });
+    const wrong = new Herald({ url: suite.server.url, appId: TEST_APP.id, secret: 'wrong-secret-value' });
     await assert.rejects(wrong.publish({ to: { all: true }, module: 'm', type: 't' }), (e: unknown) => e instanceof HeraldApiError && e.code === 'unauthorized');
-    await assert.rejects(sdk.publish({ to: { sessions: ['nope'] }, module: 'm', type: 't' }), (e: unknown) => e instanceof HeraldApiError && e.code === 'session_not_found');
-    const text = await scrape(server.url);
+    await assert.rejects(suite.sdk.publish({ to: { sessions: ['nope'] }, module: 'm', type: 't' }), (e: unknown) => e instanceof HeraldApiError && e.code === 'session_not_found');
+    const text = await scrape(suite.server.url);
     assert.equal(sample(text, 'herald_refused_total{code="unauthorized"}'), 1);
     assert.equal(sample(text, 'herald_refused_total{code="session_not_found"}'), 1);
   });
 
   it('counts notifications that expired before their session came back', async () => {
-    const c = recordingClient(server.url, await sdk.createToken({ user: 'm3' }));
+    const c = recordingClient(suite.server.url, await suite.sdk.createToken({ user: 'm3' }));
     clients.push(c);
     const session = await c.session();
     c.client.disconnect();
-    await sdk.publish({ to: { sessions: [session] }, module: 'm', type: 'short', ttl: 1 });
+    await suite.sdk.publish({ to: { sessions: [session] }, module: 'm', type: 'short', ttl: 1 });
     // The sweep runs every sessionTtl/2 seconds (5 s here).
-    await until(server.url, 'herald_notifications_expired_total', 1, 15_000);
+    await until(suite.server.url, 'herald_notifications_expired_total', 1, 15_000);
   });
 });
 

@@ -1,7 +1,7 @@
 // `npm run bench:idle`: memory per idle SSE connection (RSS slope from 1k to 5k streams) and the CPU that idle
 // SSE and long-poll clients cost the server. Loopback only; bounded in time (about a minute with the defaults).
 import { Herald } from '@herald/server-sdk';
-import { freePort, serverEnv, startServerProcess, tempDir, TEST_APP, type ServerProcess } from '../fixtures/server-process.js';
+import { serverEnv, startServerProcess, tempDir, TEST_APP, type ServerProcess } from '../fixtures/server-process.js';
 import { cpuMs, openIdleLongPoll, openIdleSse, rssKiB, type IdleClients } from '../fixtures/idle-clients.js';
 import { sleep } from '../fixtures/measure.js';
 

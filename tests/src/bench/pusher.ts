@@ -1,7 +1,7 @@
 // Pusher fan-out benchmark: N raw protocol-7 sockets on one channel, events triggered with the `pusher` SDK;
 // reports triggers/s, deliveries/s, trigger-to-receive latency and server memory per subscribed socket.
 // Run: `npm run build && node tests/dist/bench/pusher.js` (PUSHER_BENCH_SOCKETS, PUSHER_BENCH_EVENTS). Loopback only.
-import { freePort, serverEnv, startServerProcess, tempDir, TEST_APP } from '../fixtures/server-process.js';
+import { freePort, serverEnv, startServerProcess, tempDir } from '../fixtures/server-process.js';
 import { cpuMs, rssKiB, sleep } from '../fixtures/measure.js';
 import { subscribeBench, triggerBench } from './pusher-subscribers.js';
 
