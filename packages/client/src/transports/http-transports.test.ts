@@ -163,7 +163,7 @@ describe('long-poll transport', () => {
   });
 
   it('sends the ack no poll carried yet by HTTP when the client closes it', async () => {
-    const { t, calls, got } = await opened(longPollTransport);
+    const { t, calls } = await opened(longPollTransport);
     t.send({ op: 'hello', token: 'tok' });
     calls[0]!.answer(json([JSON.parse(WELCOME)]));
     await until(() => calls.length === 2);

@@ -83,8 +83,10 @@ export class PushDispatcher {
     const listed = await this.storage.push.listPushSubscriptions(appId, offline);
     // The browser said when the push service drops these: past that, a push can only come back 404/410.
     const expired = listed.filter((s) => s.expirationTime !== null && s.expirationTime <= now);
-    for (const s of expired) await this.storage.push.deletePushSubscription(appId, s.id);
-    for (const s of expired) this.emit({ kind: 'removed', appId, status: null });
+    for (const s of expired) {
+      await this.storage.push.deletePushSubscription(appId, s.id);
+      this.emit({ kind: 'removed', appId, status: null });
+    }
     // Counted even when nothing goes out, so the status shows that push was considered.
     await this.storage.push.countPush(appId, notification.id, { ...ZERO, removed: expired.length });
     const subscriptions = listed.filter((s) => !expired.includes(s));
