@@ -222,15 +222,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (match.kind !== 'found') {
       return sendError(res, new HeraldError(match.kind === 'not_found' ? 'not_found' : 'method_not_allowed'));
     }
-    Promise.resolve()
-      .then(() => match.handler({ req, res, params: match.params, get url() { return target.url; } }))
-      .catch((err: unknown) => {
-        const e = toHeraldError(err);
-        if (e.code === 'internal_error') logger.error({ err, path: pathname }, 'request failed');
-        else logger.info({ event: 'refused', code: e.code, method: req.method, path: pathname }, 'request refused');
-        metrics.recordRefusal(e.code);
-        sendError(res, e);
-      });
+    const fail = (err: unknown): void => {
+      const e = toHeraldError(err);
+      if (e.code === 'internal_error') logger.error({ err, path: pathname }, 'request failed');
+      else logger.info({ event: 'refused', code: e.code, method: req.method, path: pathname }, 'request refused');
+      metrics.recordRefusal(e.code);
+      sendError(res, e);
+    };
+    // Called at once rather than from a promise: a throw before the handler's first await is caught here.
+    try {
+      match.handler({ req, res, params: match.params, get url() { return target.url; } })?.catch(fail);
+    } catch (err) {
+      fail(err);
+    }
   });
   server.keepAliveTimeout = 65_000;
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

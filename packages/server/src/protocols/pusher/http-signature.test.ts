@@ -17,6 +17,16 @@ describe('Pusher request signatures', () => {
     );
   });
 
+  it('orders any parameters by UTF-16 code units, as Array#sort does, leaving auth_signature out', () => {
+    const names = ['b', 'a', 'auth_signature', 'Z', 'aa', 'é', 'a_b', '10', '9', 'body_md5', '😀', 'z'];
+    for (let n = 0; n < 50; n++) {
+      const shuffled = [...names].sort(() => Math.random() - 0.5).slice(0, 1 + (n % names.length));
+      const params = new Map(shuffled.map((k) => [k, 'v'] as const));
+      const expected = shuffled.filter((k) => k !== 'auth_signature').sort().map((k) => `${k}=v`).join('&');
+      assert.equal(stringToSign('GET', '/p', params), `GET\n/p\n${expected}`);
+    }
+  });
+
   it('accepts the documented request within the 600 s window', () => {
     const check = verifyRequest(DOC_APP, { method: 'POST', path: '/apps/3/events', query: QUERY, body: BODY }, TS + 599);
     assert.equal(check.ok, true);

@@ -1,11 +1,11 @@
-// Pre-built frames written to real loopback sockets: delivered intact and in order, and one turn's writes leave together.
+// Pre-built frames written to real loopback sockets: delivered intact and in order; a lone write leaves at once, a turn's repeated writes together.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { textFrame } from './frame.js';
-import { bufferedBytes, sendFramed } from './writer.js';
+import { bufferedBytes, QUIET_TURNS, sendFramed } from './writer.js';
 
 interface Pair {
   server: WebSocket;
@@ -52,6 +52,19 @@ async function until(check: () => boolean, ms = 2000): Promise<void> {
 
 const framed = (text: string) => textFrame(text);
 
+/** Lets QUIET_TURNS turns pass with one write each to a throwaway socket, so the writer is in its quiet mode. */
+async function quiet(): Promise<void> {
+  const p = await pair();
+  try {
+    for (let i = 0; i <= QUIET_TURNS; i++) {
+      sendFramed(p.server, framed('.'), '.');
+      await new Promise((r) => setImmediate(r));
+    }
+  } finally {
+    await p.close();
+  }
+}
+
 describe('sendFramed', () => {
   it('delivers pre-built frames as text messages, in order with messages sent through ws itself', async () => {
     const p = await pair();
@@ -69,21 +82,49 @@ describe('sendFramed', () => {
     }
   });
 
-  it('holds one turn of writes to a socket and hands them to the kernel together when the turn ends', async () => {
+  it('sends the first write of a quiet turn at once and holds a socket\'s further writes until the turn ends', async () => {
     const p = await pair();
     try {
+      await quiet();
       const texts = ['a', 'bb', 'ccc'];
       const frames = texts.map(framed);
-      for (const [i, frame] of frames.entries()) sendFramed(p.server, frame, texts[i]!);
-      const total = frames.reduce((n, f) => n + f.length, 0);
-      assert.equal(p.tcp.writableCorked, 1, 'corked once for the turn');
-      assert.equal(p.tcp.writableLength, total, 'nothing written yet');
-      assert.equal(bufferedBytes(p.server), total, 'counted as buffered for the slow-consumer check');
+      sendFramed(p.server, frames[0]!, texts[0]!);
+      assert.equal(p.tcp.writableCorked, 0, 'a lone write is not held');
+      assert.equal(p.tcp.writableLength, 0, 'handed to the kernel at once');
+      sendFramed(p.server, frames[1]!, texts[1]!);
+      sendFramed(p.server, frames[2]!, texts[2]!);
+      const held = frames[1]!.length + frames[2]!.length;
+      assert.equal(p.tcp.writableCorked, 1, 'the second write holds the socket for the rest of the turn');
+      assert.equal(p.tcp.writableLength, held);
+      assert.equal(bufferedBytes(p.server), held, 'counted as buffered for the slow-consumer check');
       await new Promise((r) => setImmediate(r));
       assert.equal(p.tcp.writableCorked, 0);
       assert.equal(p.tcp.writableLength, 0, 'written once the turn ended');
       await until(() => p.received.length === 3);
       assert.deepEqual(p.received, texts);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('holds from the first write while turns repeat writes to a socket, until QUIET_TURNS turns pass without', async () => {
+    const p = await pair();
+    try {
+      await quiet();
+      const busyTurn = async (): Promise<void> => {
+        sendFramed(p.server, framed('x'), 'x');
+        sendFramed(p.server, framed('y'), 'y');
+        await new Promise((r) => setImmediate(r));
+      };
+      await busyTurn();
+      sendFramed(p.server, framed('z'), 'z');
+      assert.equal(p.tcp.writableCorked, 1, 'after a busy turn the first write is held too');
+      await new Promise((r) => setImmediate(r));
+      await quiet();
+      sendFramed(p.server, framed('w'), 'w');
+      assert.equal(p.tcp.writableCorked, 0, 'quiet again: a lone write goes out at once');
+      await until(() => p.received.length === 4);
+      assert.deepEqual(p.received, ['x', 'y', 'z', 'w']);
     } finally {
       await p.close();
     }

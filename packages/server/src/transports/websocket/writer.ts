@@ -1,4 +1,4 @@
-// Writing pre-built frames straight to a `ws` socket's TCP stream, with every write of one event-loop turn coalesced per socket.
+// Writing pre-built frames straight to a `ws` socket's TCP stream, with the writes of one event-loop turn coalesced per socket when there are several.
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 
@@ -15,30 +15,56 @@ interface WsInternals {
 
 const SENDER_IDLE = 0;
 
-/** Sockets corked during this turn, uncorked together once it ends. */
+/**
+ * Turns in a row without a second write to any socket after which the first write of a turn goes
+ * straight to the kernel again. Exported for the tests.
+ */
+export const QUIET_TURNS = 8;
+
+/** Sockets written to during this turn, and those of them held (corked) until it ends. */
+const touched = new Set<Socket>();
 let corked: Socket[] = [];
 let scheduled = false;
+/** Whether a socket got a second write this turn, and how many turns before this one had none. */
+let merged = false;
+let quietTurns = QUIET_TURNS;
 
-function uncorkAll(): void {
+function endTurn(): void {
   const sockets = corked;
   corked = [];
   scheduled = false;
-  // One write syscall per socket for everything written to it during the turn.
+  touched.clear();
+  quietTurns = merged ? 0 : Math.min(quietTurns + 1, QUIET_TURNS);
+  merged = false;
+  // One write syscall per socket for everything held during the turn.
   for (const socket of sockets) socket.uncork();
 }
 
 /**
- * Holds the socket's writes until the current event-loop turn ends (setImmediate), so several
- * messages to one socket in one turn (a burst of publishes, a subscription answer and its events)
- * leave as one write. Order is kept: every write, ours or `ws`'s own, queues in the same stream.
+ * Called before each write to `socket`: decides whether this write waits for the end of the turn
+ * (setImmediate), so that several messages to one socket in one turn (a burst of publishes, a
+ * subscription answer and its events) leave as one write. While the server is quiet (one message
+ * per socket per turn) a write goes out at once: holding it would only add buffering work and
+ * garbage that outlives the turn. The second write to a socket in a turn holds that socket, and
+ * turns with such repeats make the next turns hold from the first write, until QUIET_TURNS pass
+ * without one. Order is kept either way: every write, ours or `ws`'s own, queues in the same stream.
  */
 function coalesce(socket: Socket): void {
-  if (socket.writableCorked > 0) return;
-  socket.cork();
-  corked.push(socket);
   if (!scheduled) {
     scheduled = true;
-    setImmediate(uncorkAll);
+    setImmediate(endTurn);
+  }
+  if (socket.writableCorked > 0) {
+    merged = true;
+    return;
+  }
+  const repeat = touched.has(socket);
+  if (repeat) merged = true;
+  if (repeat || quietTurns < QUIET_TURNS) {
+    socket.cork();
+    corked.push(socket);
+  } else {
+    touched.add(socket);
   }
 }
 
@@ -50,7 +76,7 @@ export function bufferedBytes(ws: WebSocket): number {
 
 /**
  * Sends a text message whose frame is already built (`frame`, from `textFrame`): one socket write,
- * coalesced with the turn's other writes to this socket. Falls back to `ws.send(text)` if the ws
+ * coalesced with the turn's other writes to this socket (see coalesce). Falls back to `ws.send(text)` if the ws
  * internals are not as expected. The caller checks that the socket is open.
  */
 export function sendFramed(ws: WebSocket, frame: Buffer, text: string): void {
