@@ -1,7 +1,8 @@
-// Tests of the secret helpers: comparison, generation, hashing.
+// Tests of the secret helpers: comparison, HMAC, generation, hashing.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { equalSignatures, hashSecret, newSecret, safeEqual } from './secrets.js';
+import { createHmac, randomBytes } from 'node:crypto';
+import { equalSignatures, hashSecret, hmacHex, newSecret, safeEqual } from './secrets.js';
 
 describe('secrets', () => {
   it('safeEqual is true only for identical strings, whatever their lengths', () => {
@@ -39,5 +40,15 @@ describe('secrets', () => {
   it('hashSecret is the SHA-256 hex digest', () => {
     assert.equal(hashSecret('abc'), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
     assert.notEqual(hashSecret('abc'), hashSecret('abd'));
+  });
+});
+
+describe('hmacHex', () => {
+  it('equals OpenSSL HMAC-SHA256 for keys shorter, as long as and longer than a block, and any text', () => {
+    const keys = ['', 'k', '7ad3773142a6692b25b8', 'x'.repeat(63), 'y'.repeat(64), 'z'.repeat(65), 'é'.repeat(40), randomBytes(200).toString('base64')];
+    const texts = ['', 'a', 'POST\n/apps/1/events\nauth_key=k', 'ü€😀'.repeat(50), randomBytes(3000).toString('hex')];
+    for (const key of keys) {
+      for (const text of texts) assert.equal(hmacHex(key, text), createHmac('sha256', key).update(text, 'utf8').digest('hex'), `key length ${key.length}`);
+    }
   });
 });

@@ -8,6 +8,7 @@ import { cacheApps } from './app-cache.js';
 import { storageContract } from './contract.js';
 import { SqliteStorage } from './sqlite/sqlite.js';
 import type { AppRecord, Storage } from './storage.js';
+import { wrapMethods } from './wrap.js';
 
 const app = (secret: string): AppRecord => ({ id: 'a', key: 'key-a', secret, name: 'A', createdAt: 1, settings: {} });
 
@@ -90,17 +91,15 @@ describe('app cache', () => {
     // A slow backend (a Redis round trip): the read sees the old record but answers late.
     let release = (): void => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const slow = new Proxy(inner, {
-      get(target, prop) {
-        if (prop === 'getApp') return async (id: string) => {
-          const found = await target.getApp(id);
-          await gate;
-          return found;
-        };
-        const value: unknown = Reflect.get(target, prop, target);
-        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-      },
-    });
+    const slow = wrapMethods(inner, (name, method) =>
+      name !== 'getApp'
+        ? method
+        : async (...args) => {
+            const found = await method(...args);
+            await gate;
+            return found;
+          },
+    );
     const racy = cacheApps(slow, { ttlMs: 1000, now: () => clock });
     const racing = racy.getApp('a');
     await new Promise((resolve) => setImmediate(resolve));

@@ -1,8 +1,7 @@
 // Channel authorization and sign-in signatures against the vectors published in Pusher's documentation.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac, randomBytes } from 'node:crypto';
-import { authToken, channelAuthText, hmacHex, parseChannelData, signinText, verifyAuthToken } from './authorize.js';
+import { authToken, channelAuthText, parseChannelData, signinText, verifyAuthToken } from './authorize.js';
 
 const DOC_APP = { id: '3', key: '278d425bdf160c739803', secret: '7ad3773142a6692b25b8' };
 
@@ -30,16 +29,6 @@ describe('channel authorization signatures', () => {
     assert.ok(!verifyAuthToken(DOC_APP, authToken(DOC_APP, text), channelAuthText('1234.1235', 'private-foobar')));
     assert.ok(!verifyAuthToken(DOC_APP, undefined, text));
     assert.ok(!verifyAuthToken(DOC_APP, 42, text));
-  });
-});
-
-describe('hmacHex', () => {
-  it('equals OpenSSL HMAC-SHA256 for keys shorter, as long as and longer than a block, and any text', () => {
-    const keys = ['', 'k', '7ad3773142a6692b25b8', 'x'.repeat(63), 'y'.repeat(64), 'z'.repeat(65), 'é'.repeat(40), randomBytes(200).toString('base64')];
-    const texts = ['', 'a', 'POST\n/apps/1/events\nauth_key=k', 'ü€😀'.repeat(50), randomBytes(3000).toString('hex')];
-    for (const key of keys) {
-      for (const text of texts) assert.equal(hmacHex(key, text), createHmac('sha256', key).update(text, 'utf8').digest('hex'), `key length ${key.length}`);
-    }
   });
 });
 

@@ -1,38 +1,12 @@
 // Channel authorization and user sign-in signatures (Pusher's scheme): HMAC-SHA256 with the app secret, checked in constant time.
-import { hash } from 'node:crypto';
 import type { JsonValue } from '@herald/protocol';
-import { equalSignatures } from '../../auth/secrets.js';
+import { equalSignatures, hmacHex } from '../../auth/secrets.js';
 
 /** The credentials a signature is checked against. */
 export interface AppCredentials {
   id: string;
   key: string;
   secret: string;
-}
-
-/** SHA-256's block size, bytes: HMAC pads the key to it. */
-const BLOCK = 64;
-
-/**
- * Lowercase hex HMAC-SHA256 of `text` keyed with `secret` (RFC 2104: H(K^opad || H(K^ipad || text))),
- * as two one-shot digests. `createHmac` sets up an OpenSSL HMAC context per call (an algorithm
- * fetch, a key schedule, a JS object), which on the publish path (every signed API request, every
- * channel authorization) cost more than the hashing itself. The tests compare it with `createHmac`.
- */
-export function hmacHex(secret: string, text: string): string {
-  let key = Buffer.from(secret, 'utf8');
-  if (key.length > BLOCK) key = hash('sha256', key, 'buffer');
-  const length = Buffer.byteLength(text, 'utf8');
-  const inner = Buffer.allocUnsafe(BLOCK + length);
-  const outer = Buffer.allocUnsafe(BLOCK + 32);
-  for (let i = 0; i < BLOCK; i++) {
-    const k = i < key.length ? key[i]! : 0;
-    inner[i] = k ^ 0x36;
-    outer[i] = k ^ 0x5c;
-  }
-  inner.write(text, BLOCK, length, 'utf8');
-  hash('sha256', inner, 'buffer').copy(outer, BLOCK);
-  return hash('sha256', outer, 'hex');
 }
 
 /** The string a channel authorization signs: the exact `channelData` bytes received, never re-serialized. */

@@ -1,7 +1,7 @@
 // Pusher HTTP request signatures: the documented vector, the 600 s window, body_md5, and query decoding.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { hmacHex } from '../../core/channels/authorize.js';
+import { hmacHex } from '../../auth/secrets.js';
 import { parseQuery, stringToSign, verifyRequest } from './http-signature.js';
 
 const DOC_APP = { id: '3', key: '278d425bdf160c739803', secret: '7ad3773142a6692b25b8' };

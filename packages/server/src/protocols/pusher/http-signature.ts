@@ -1,7 +1,7 @@
 // Pusher HTTP API request signatures: HMAC-SHA256 over method, path and sorted query (with body_md5), within 600 s.
 import { hash } from 'node:crypto';
-import { equalSignatures } from '../../auth/secrets.js';
-import { hmacHex, type AppCredentials } from '../../core/channels/authorize.js';
+import { equalSignatures, hmacHex } from '../../auth/secrets.js';
+import type { AppCredentials } from '../../core/channels/authorize.js';
 
 /** Requests signed further than this from the server's clock are refused (Pusher's window). */
 export const TIMESTAMP_WINDOW_S = 600;

@@ -1,7 +1,7 @@
 // Pusher webhooks: lifecycle events batched per app and URL, signed with the app secret, retried with back-off.
 import type { JsonObject } from '@herald/protocol';
 import type { ChannelLifecycleEvent } from '../../core/channels/index.js';
-import { hmacHex } from '../../core/channels/authorize.js';
+import { hmacHex } from '../../auth/secrets.js';
 import type { AppRecord } from '../../storage/storage.js';
 import type { PusherSettings } from './settings.js';
 
