@@ -17,7 +17,7 @@ import { LongPollTransport } from './transports/long-poll/server.js';
 import { registerSessionCalls } from './transports/http-common/session-calls.js';
 import { registerStatic, SDK_FILES } from './http/static.js';
 import { registerTestPage } from './http/test-page.js';
-import { RequestTarget, Router } from './http/router.js';
+import { HandlerContext, RequestTarget, Router } from './http/router.js';
 import { sendError } from './http/body.js';
 import { registerNativeApi } from './http/native-api.js';
 import { registerJobsApi } from './http/jobs-api.js';
@@ -231,7 +231,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     };
     // Called at once rather than from a promise: a throw before the handler's first await is caught here.
     try {
-      match.handler({ req, res, params: match.params, get url() { return target.url; } })?.catch(fail);
+      match.handler(new HandlerContext(req, res, match.params, target))?.catch(fail);
     } catch (err) {
       fail(err);
     }
