@@ -47,4 +47,28 @@ describe('Router', () => {
     const match = router.match('GET', '/dashboard/assets/app.js');
     assert.deepEqual(match.kind === 'found' && match.params, { '*': 'assets/app.js' });
   });
+
+  it('gives a wildcard its own prefix too, and paths of any depth below it', () => {
+    const bare = router.match('GET', '/dashboard');
+    assert.deepEqual(bare.kind === 'found' && bare.params, { '*': '' });
+    const deep = `/dashboard/${Array.from({ length: 40 }, (_, i) => `d${i}`).join('/')}`;
+    const match = router.match('GET', deep);
+    assert.deepEqual(match.kind === 'found' && match.params, { '*': deep.slice('/dashboard/'.length) });
+    assert.equal(router.match('GET', '/apps/a/channels/c/x/y').kind, 'not_found');
+  });
+
+  it('tries routes in the order they were registered, also after a path of that depth was matched', () => {
+    const ordered = new Router();
+    const first = () => undefined;
+    const second = () => undefined;
+    const later = () => undefined;
+    ordered.on('GET', '/a/:x', first).on('GET', '/a/b', second).on('GET', '/files/*', first);
+    const hit = ordered.match('GET', '/a/b');
+    assert.equal(hit.kind === 'found' && hit.handler, first, 'the parameter route came first');
+    assert.equal(ordered.match('GET', '/c/d').kind, 'not_found');
+    ordered.on('GET', '/c/d', later);
+    const added = ordered.match('GET', '/c/d');
+    assert.equal(added.kind === 'found' && added.handler, later, 'a route added after a match of its depth is found');
+    assert.equal(ordered.match('POST', '/files/x/y/z').kind, 'method_not_allowed');
+  });
 });

@@ -55,46 +55,65 @@ export type Handler = (ctx: RequestContext) => Promise<void> | void;
 interface Route {
   method: string;
   parts: string[];
+  /** The pattern ends in `*` (matches its prefix and anything below). */
+  wildcard: boolean;
   handler: Handler;
 }
 
 export type Match = { kind: 'found'; handler: Handler; params: Record<string, string> } | { kind: 'not_found' } | { kind: 'method_not_allowed' };
 
+/** Paths deeper than this are matched against every route without caching the candidate list. */
+const MAX_CACHED_DEPTH = 16;
+
 export class Router {
   private readonly routes: Route[] = [];
+  /** By number of path segments: the routes that can match that many, in registration order. */
+  private readonly byDepth = new Map<number, Route[]>();
 
   on(method: string, pattern: string, handler: Handler): this {
-    this.routes.push({ method, parts: pattern.split('/').filter(Boolean), handler });
+    const parts = pattern.split('/').filter(Boolean);
+    this.routes.push({ method, parts, wildcard: parts[parts.length - 1] === '*', handler });
+    this.byDepth.clear();
     return this;
   }
 
   match(method: string, pathname: string): Match {
     const segments = pathname.split('/').filter(Boolean);
     let pathMatched = false;
-    for (const route of this.routes) {
-      const params = matchParts(route.parts, segments);
-      if (!params) continue;
+    for (const route of this.candidates(segments.length)) {
+      if (!literalsMatch(route.parts, segments)) continue;
       pathMatched = true;
-      if (route.method === method || (method === 'HEAD' && route.method === 'GET')) return { kind: 'found', handler: route.handler, params };
+      if (route.method === method || (method === 'HEAD' && route.method === 'GET')) return { kind: 'found', handler: route.handler, params: paramsOf(route.parts, segments) };
     }
     return pathMatched ? { kind: 'method_not_allowed' } : { kind: 'not_found' };
   }
+
+  /** Routes that can match a path of `depth` segments (the API has dozens; a request should not try them all). */
+  private candidates(depth: number): Route[] {
+    const cached = this.byDepth.get(depth);
+    if (cached !== undefined) return cached;
+    const list = this.routes.filter((r) => (r.wildcard ? depth >= r.parts.length - 1 : depth === r.parts.length));
+    if (depth <= MAX_CACHED_DEPTH) this.byDepth.set(depth, list);
+    return list;
+  }
 }
 
-function matchParts(parts: string[], segments: string[]): Record<string, string> | null {
-  const last = parts[parts.length - 1];
-  const wildcard = last === '*';
-  if (wildcard ? segments.length < parts.length - 1 : parts.length !== segments.length) return null;
+/** Whether the literal segments of a route of the right depth match the path (no allocation). */
+function literalsMatch(parts: string[], segments: string[]): boolean {
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (part === '*') return true;
+    if (!part.startsWith(':') && part !== segments[i]) return false;
+  }
+  return true;
+}
+
+function paramsOf(parts: string[], segments: string[]): Record<string, string> {
   const params: Record<string, string> = {};
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
-    if (part === '*') {
-      params['*'] = segments.slice(i).map(safeDecode).join('/');
-      return params;
-    }
-    const seg = segments[i]!;
-    if (part.startsWith(':')) params[part.slice(1)] = safeDecode(seg);
-    else if (part !== seg) return null;
+    if (part === '*') params['*'] = segments.slice(i).map(safeDecode).join('/');
+    else if (part.startsWith(':')) params[part.slice(1)] = safeDecode(segments[i]!);
   }
   return params;
 }
