@@ -11,7 +11,7 @@ const LIMIT = 64;
 /** Answers each request with what readBody returned: `<length>:<hex>`, or the refusal's code. */
 function bodyEchoServer(): Server {
   return createServer((req, res) => {
-    // Read after a turn, as handlers do (they look the app up first): a whole body is buffered by then.
+    // Read after a turn, as handlers may (after a storage read): the whole body can be buffered by then.
     setImmediate(() => {
       readBody(req, LIMIT).then(
         (body) => res.end(`${body.length}:${body.toString('hex')}`),

@@ -6,11 +6,6 @@ import { HeraldError } from '../errors.js';
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) return Promise.reject(new HeraldError('payload_too_large', `the body is larger than ${limit} bytes`));
-  // A small body usually arrives with the headers, and the parser has buffered all of it by the time
-  // a handler asks: take it in one read, without listeners, flowing mode and their ticks.
-  if (req.complete && req.readableFlowing !== true && req.readableLength <= limit) {
-    return Promise.resolve((req.read() as Buffer | null) ?? Buffer.alloc(0));
-  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -55,6 +55,8 @@ export type Handler = (ctx: RequestContext) => Promise<void> | void;
 interface Route {
   method: string;
   parts: string[];
+  /** Per part, the parameter's name (`:name` without the colon), or null for a literal or `*`. */
+  names: Array<string | null>;
   /** The pattern ends in `*` (matches its prefix and anything below). */
   wildcard: boolean;
   handler: Handler;
@@ -72,7 +74,8 @@ export class Router {
 
   on(method: string, pattern: string, handler: Handler): this {
     const parts = pattern.split('/').filter(Boolean);
-    this.routes.push({ method, parts, wildcard: parts[parts.length - 1] === '*', handler });
+    const names = parts.map((part) => (part.startsWith(':') ? part.slice(1) : null));
+    this.routes.push({ method, parts, names, wildcard: parts[parts.length - 1] === '*', handler });
     this.byDepth.clear();
     return this;
   }
@@ -83,7 +86,7 @@ export class Router {
     for (const route of this.candidates(segments.length)) {
       if (!literalsMatch(route.parts, segments)) continue;
       pathMatched = true;
-      if (route.method === method || (method === 'HEAD' && route.method === 'GET')) return { kind: 'found', handler: route.handler, params: paramsOf(route.parts, segments) };
+      if (route.method === method || (method === 'HEAD' && route.method === 'GET')) return { kind: 'found', handler: route.handler, params: paramsOf(route, segments) };
     }
     return pathMatched ? { kind: 'method_not_allowed' } : { kind: 'not_found' };
   }
@@ -108,12 +111,12 @@ function literalsMatch(parts: string[], segments: string[]): boolean {
   return true;
 }
 
-function paramsOf(parts: string[], segments: string[]): Record<string, string> {
+function paramsOf(route: Route, segments: string[]): Record<string, string> {
   const params: Record<string, string> = {};
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i]!;
-    if (part === '*') params['*'] = segments.slice(i).map(safeDecode).join('/');
-    else if (part.startsWith(':')) params[part.slice(1)] = safeDecode(segments[i]!);
+  for (let i = 0; i < route.parts.length; i++) {
+    const name = route.names[i];
+    if (name !== null && name !== undefined) params[name] = safeDecode(segments[i]!);
+    else if (route.parts[i] === '*') params['*'] = segments.slice(i).map(safeDecode).join('/');
   }
   return params;
 }
