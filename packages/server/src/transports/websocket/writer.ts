@@ -21,8 +21,15 @@ const SENDER_IDLE = 0;
  */
 export const QUIET_TURNS = 8;
 
-/** Sockets written to during this turn, and those of them held (corked) until it ends. */
-const touched = new Set<Socket>();
+/**
+ * Stamped on a socket at its first write of a turn (the turn's number), so a second write that turn
+ * is seen as a repeat with one property read: no set of sockets to grow and clear every turn.
+ */
+const kTurn = Symbol('herald.writer.turn');
+type StampedSocket = Socket & { [kTurn]?: number };
+
+/** The current turn's number, and the sockets held (corked) until it ends. */
+let turn = 1;
 let corked: Socket[] = [];
 let scheduled = false;
 /** Whether a socket got a second write this turn, and how many turns before this one had none. */
@@ -33,7 +40,7 @@ function endTurn(): void {
   const sockets = corked;
   corked = [];
   scheduled = false;
-  touched.clear();
+  turn++;
   quietTurns = merged ? 0 : Math.min(quietTurns + 1, QUIET_TURNS);
   merged = false;
   // One write syscall per socket for everything held during the turn.
@@ -49,7 +56,7 @@ function endTurn(): void {
  * turns with such repeats make the next turns hold from the first write, until QUIET_TURNS pass
  * without one. Order is kept either way: every write, ours or `ws`'s own, queues in the same stream.
  */
-function coalesce(socket: Socket): void {
+function coalesce(socket: StampedSocket): void {
   if (!scheduled) {
     scheduled = true;
     setImmediate(endTurn);
@@ -58,13 +65,13 @@ function coalesce(socket: Socket): void {
     merged = true;
     return;
   }
-  const repeat = touched.has(socket);
+  const repeat = socket[kTurn] === turn;
   if (repeat) merged = true;
   if (repeat || quietTurns < QUIET_TURNS) {
     socket.cork();
     corked.push(socket);
   } else {
-    touched.add(socket);
+    socket[kTurn] = turn;
   }
 }
 
