@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import v8 from 'node:v8';
-import { loadConfig, startServer, type RequestContext } from '@herald/server';
+import { loadConfig, startServer, type RequestContext, type RunningServer } from '@herald/server';
 import { freePort, tempDir, TEST_APP } from './fixtures/server-process.js';
 
 v8.setFlagsFromString('--allow-natives-syntax');
@@ -15,7 +15,7 @@ const haveSameMap = new Function('a', 'b', 'return %HaveSameMap(a, b)') as (a: o
 
 describe('route handler context', () => {
   const dir = tempDir();
-  let server: Awaited<ReturnType<typeof startServer>>;
+  let server: RunningServer;
   const seen: RequestContext[] = [];
   before(async () => {
     server = await startServer(loadConfig({ env: { HERALD_DATA_DIR: dir.path, HERALD_PORT: String(await freePort()), HERALD_LOG_LEVEL: 'silent', HERALD_APP_ID: TEST_APP.id, HERALD_APP_KEY: TEST_APP.key, HERALD_APP_SECRET: TEST_APP.secret } }));

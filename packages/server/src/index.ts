@@ -5,7 +5,7 @@ export { schema, type Config, type AppConfig } from './config/schema.js';
 export { HeraldConfigError } from './config/errors.js';
 export { HeraldError } from './errors.js';
 export type { Storage, AppRecord, SessionRecord } from './storage/storage.js';
-export type { RequestContext, Router } from './http/router.js';
+export type { RequestContext } from './http/router.js';
 export { createStorage } from './storage/create.js';
 export { renderConfigReference } from './config/reference.js';
 export { newSecret } from './auth/secrets.js';
