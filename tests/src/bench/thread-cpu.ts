@@ -1,0 +1,69 @@
+// Per-thread CPU of a server under the shared fan-out benchmark (../shared/bench), to tell JIT warm-up from
+// steady-state cost:
+//   node tests/dist/bench/thread-cpu.js watch PORT OUT      waits for a listener on PORT, then samples every
+//                                                          thread of it every 250 ms into OUT until it exits
+//   node tests/dist/bench/thread-cpu.js report DRIVER_JSON OUT   the fixed-rate phase by second and thread
+// Linux only (/proc, ss). Run `watch` in the background, then the benchmark's run.sh for the same port.
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { sleep, threadTicks } from '../fixtures/measure.js';
+import { splitPhase, type Span, type ThreadSample } from './thread-phases.js';
+
+const SAMPLE_MS = 250;
+const WAIT_FOR_LISTENER_MS = 300_000;
+
+function listenerPid(port: number): number | null {
+  const out = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' });
+  const pid = /pid=(\d+)/.exec(out)?.[1];
+  return pid === undefined ? null : Number(pid);
+}
+
+async function watch(port: number, out: string): Promise<void> {
+  const deadline = Date.now() + WAIT_FOR_LISTENER_MS;
+  let pid = listenerPid(port);
+  while (pid === null) {
+    if (Date.now() > deadline) throw new Error(`nothing listened on port ${port} within ${WAIT_FOR_LISTENER_MS / 1000} s`);
+    await sleep(200);
+    pid = listenerPid(port);
+  }
+  writeFileSync(out, `${JSON.stringify({ pid })}\n`);
+  for (;;) {
+    const threads = threadTicks(pid);
+    if (threads.size === 0) return;
+    const sample: ThreadSample = { t: Date.now(), threads: {} };
+    for (const [tid, { user, system }] of threads) sample.threads[tid] = [user, system];
+    appendFileSync(out, `${JSON.stringify(sample)}\n`);
+    await sleep(SAMPLE_MS);
+  }
+}
+
+interface DriverResult {
+  label: string;
+  when: string;
+  opt: { settle: number };
+  connect: { secs: number };
+  fixed?: { secs: number; deliveredPerSec: number; serverCpuUsPerMsg: number | null };
+}
+
+function report(driverJson: string, samplesFile: string): void {
+  const result = JSON.parse(readFileSync(driverJson, 'utf8')) as DriverResult;
+  if (!result.fixed) throw new Error(`${driverJson} has no fixed-rate phase`);
+  const [head, ...lines] = readFileSync(samplesFile, 'utf8').trim().split('\n');
+  const { pid } = JSON.parse(head!) as { pid: number };
+  const samples = lines.map((line) => JSON.parse(line) as ThreadSample);
+  // driver.js stamps `when`, pauses 300 ms, connects, settles, then starts the fixed-rate phase.
+  const start = Date.parse(result.when) + 300 + result.connect.secs * 1000 + result.opt.settle * 1000;
+  const phase = splitPhase(samples, pid, start, result.fixed.secs, result.fixed.deliveredPerSec);
+  const fmt = (s: Span) => `${s.usPerMessage.toFixed(1)} µs/msg (helper threads ${s.helpersUsPerMessage.toFixed(1)})`;
+  console.log(`${result.label}: driver ${result.fixed.serverCpuUsPerMsg} µs/msg over ${result.fixed.secs} s`);
+  console.log(`  ticks per second, main/helpers: ${phase.seconds.map((s) => `${s.main}/${s.helpers}`).join(' ')}`);
+  console.log(`  first ${phase.warmUp.secs} s: ${fmt(phase.warmUp)}; the ${phase.rest.secs.toFixed(0)} s after: ${fmt(phase.rest)}; whole: ${fmt(phase.whole)}`);
+}
+
+const [command, a, b] = process.argv.slice(2);
+if (command === 'watch' && a && b) await watch(Number(a), b);
+else if (command === 'report' && a && b) report(a, b);
+else {
+  console.error('usage: thread-cpu.js watch PORT OUT | report DRIVER_JSON OUT');
+  process.exit(2);
+}

@@ -1,0 +1,75 @@
+// Splits a server's CPU over the fan-out benchmark's fixed-rate phase by second and by thread: the
+// main thread against the helper threads (V8's optimizing compiler and GC), the first seconds (JIT
+// warm-up of code the phase runs for the first time) against the rest. A 10 s phase measured whole
+// mixes the two; see docs/performance.md.
+
+/** One reading of every thread of the server: wall clock ms, and thread id -> [user, system] clock ticks (10 ms). */
+export interface ThreadSample {
+  t: number;
+  threads: Record<string, [number, number]>;
+}
+
+/** Clock ticks used in one second of the phase. */
+export interface SecondCpu {
+  main: number;
+  helpers: number;
+}
+
+export interface Span {
+  secs: number;
+  /** Server CPU (every thread, user + system) per delivered message, µs. */
+  usPerMessage: number;
+  /** Of that, the helper threads' part, µs. */
+  helpersUsPerMessage: number;
+}
+
+export interface PhaseReport {
+  seconds: SecondCpu[];
+  warmUp: Span;
+  rest: Span;
+  whole: Span;
+}
+
+const TICK_US = 10_000;
+
+/** The sample taken nearest to `t`. */
+function nearest(samples: ThreadSample[], t: number): ThreadSample {
+  let best = samples[0]!;
+  for (const s of samples) if (Math.abs(s.t - t) < Math.abs(best.t - t)) best = s;
+  return best;
+}
+
+/** Ticks used between two samples, main thread and the others; a thread missing from `a` started after it. */
+function used(a: ThreadSample, b: ThreadSample, mainTid: number): SecondCpu {
+  const out: SecondCpu = { main: 0, helpers: 0 };
+  for (const [tid, [user, system]] of Object.entries(b.threads)) {
+    const [user0, system0] = a.threads[tid] ?? [0, 0];
+    const ticks = user + system - user0 - system0;
+    if (Number(tid) === mainTid) out.main += ticks;
+    else out.helpers += ticks;
+  }
+  return out;
+}
+
+function span(cpu: SecondCpu, secs: number, deliveredPerSecond: number): Span {
+  const messages = deliveredPerSecond * secs;
+  return { secs, usPerMessage: ((cpu.main + cpu.helpers) * TICK_US) / messages, helpersUsPerMessage: (cpu.helpers * TICK_US) / messages };
+}
+
+/**
+ * The phase that starts at `startMs` and lasts `secs`, delivering `deliveredPerSecond` messages each
+ * second (a fixed-rate phase: the rate is even across it), split at `warmUpSecs`.
+ */
+export function splitPhase(samples: ThreadSample[], mainTid: number, startMs: number, secs: number, deliveredPerSecond: number, warmUpSecs = 5): PhaseReport {
+  if (samples.length === 0) throw new Error('no samples');
+  if (secs <= warmUpSecs) throw new Error(`the phase (${secs} s) must be longer than the warm-up split (${warmUpSecs} s)`);
+  const at = (sec: number) => nearest(samples, startMs + sec * 1000);
+  const seconds: SecondCpu[] = [];
+  for (let sec = 0; sec < Math.floor(secs); sec++) seconds.push(used(at(sec), at(sec + 1), mainTid));
+  return {
+    seconds,
+    warmUp: span(used(at(0), at(warmUpSecs), mainTid), warmUpSecs, deliveredPerSecond),
+    rest: span(used(at(warmUpSecs), at(secs), mainTid), secs - warmUpSecs, deliveredPerSecond),
+    whole: span(used(at(0), at(secs), mainTid), secs, deliveredPerSecond),
+  };
+}
