@@ -30,8 +30,7 @@ async function watch(port: number, out: string): Promise<void> {
   for (;;) {
     const threads = threadTicks(pid);
     if (threads.size === 0) return;
-    const sample: ThreadSample = { t: Date.now(), threads: {} };
-    for (const [tid, { user, system }] of threads) sample.threads[tid] = [user, system];
+    const sample: ThreadSample = { t: Date.now(), threads: Object.fromEntries(threads) };
     appendFileSync(out, `${JSON.stringify(sample)}\n`);
     await sleep(SAMPLE_MS);
   }

@@ -17,8 +17,8 @@ function samples(secs: number, main: (sec: number) => number, helper: (sec: numb
       h += helper(sec) / 4;
       if (sec >= 2) late += 1 / 4;
     }
-    const threads: ThreadSample['threads'] = { [MAIN]: [m * 0.75, m * 0.25], 101: [h, 0] };
-    if (i >= 8) threads[102] = [late, 0];
+    const threads: ThreadSample['threads'] = { [MAIN]: { user: m * 0.75, system: m * 0.25 }, 101: { user: h, system: 0 } };
+    if (i >= 8) threads[102] = { user: late, system: 0 };
     out.push({ t: 1000 + i * 250, threads });
   }
   return out;

@@ -2,11 +2,12 @@
 // main thread against the helper threads (V8's optimizing compiler and GC), the first seconds (JIT
 // warm-up of code the phase runs for the first time) against the rest. A 10 s phase measured whole
 // mixes the two; see docs/performance.md.
+import type { Ticks } from '../fixtures/measure.js';
 
-/** One reading of every thread of the server: wall clock ms, and thread id -> [user, system] clock ticks (10 ms). */
+/** One reading of every thread of the server: wall clock ms, and thread id -> its clock ticks (`threadTicks`). */
 export interface ThreadSample {
   t: number;
-  threads: Record<string, [number, number]>;
+  threads: Record<string, Ticks>;
 }
 
 /** Clock ticks used in one second of the phase. */
@@ -42,9 +43,9 @@ function nearest(samples: ThreadSample[], t: number): ThreadSample {
 /** Ticks used between two samples, main thread and the others; a thread missing from `a` started after it. */
 function used(a: ThreadSample, b: ThreadSample, mainTid: number): SecondCpu {
   const out: SecondCpu = { main: 0, helpers: 0 };
-  for (const [tid, [user, system]] of Object.entries(b.threads)) {
-    const [user0, system0] = a.threads[tid] ?? [0, 0];
-    const ticks = user + system - user0 - system0;
+  for (const [tid, { user, system }] of Object.entries(b.threads)) {
+    const before = a.threads[tid];
+    const ticks = user + system - (before ? before.user + before.system : 0);
     if (Number(tid) === mainTid) out.main += ticks;
     else out.helpers += ticks;
   }
