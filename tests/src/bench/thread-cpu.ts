@@ -44,12 +44,41 @@ interface DriverResult {
   fixed?: { secs: number; deliveredPerSec: number; serverCpuUsPerMsg: number | null };
 }
 
+/** A wrong command line: the usage is printed with it. */
+class UsageError extends Error {}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read ${file}: ${(err as Error).message}`);
+  }
+}
+
+function parseJson(text: string, file: string, what: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new Error(`${file} is not ${what}`);
+  }
+}
+
+function isThreadSample(value: unknown): value is ThreadSample {
+  const { t, threads } = (value ?? {}) as Partial<ThreadSample>;
+  if (typeof t !== 'number' || typeof threads !== 'object' || threads === null) return false;
+  return Object.values(threads).every((ticks) => typeof ticks?.user === 'number' && typeof ticks.system === 'number');
+}
+
 function report(driverJson: string, samplesFile: string): void {
-  const result = JSON.parse(readFileSync(driverJson, 'utf8')) as DriverResult;
+  const result = parseJson(readText(driverJson), driverJson, 'JSON') as DriverResult;
   if (!result.fixed) throw new Error(`${driverJson} has no fixed-rate phase`);
-  const [head, ...lines] = readFileSync(samplesFile, 'utf8').trim().split('\n');
-  const { pid } = JSON.parse(head!) as { pid: number };
-  const samples = lines.map((line) => JSON.parse(line) as ThreadSample);
+  const [head, ...rest] = readText(samplesFile).trim().split('\n').map((line) => parseJson(line, samplesFile, 'a `watch` output (JSON lines)'));
+  const pid = (head as { pid?: unknown } | null)?.pid;
+  if (typeof pid !== 'number') throw new Error(`${samplesFile} does not start with the watched pid: not a \`watch\` output`);
+  const samples = rest.map((sample, i) => {
+    if (!isThreadSample(sample)) throw new Error(`${samplesFile} line ${i + 2} is not a thread sample ({"t": ms, "threads": {tid: {"user", "system"}}})`);
+    return sample;
+  });
   // driver.js stamps `when`, pauses 300 ms, connects, settles, then starts the fixed-rate phase.
   const start = Date.parse(result.when) + 300 + result.connect.secs * 1000 + result.opt.settle * 1000;
   const phase = splitPhase(samples, pid, start, result.fixed.secs, result.fixed.deliveredPerSec);
@@ -59,10 +88,20 @@ function report(driverJson: string, samplesFile: string): void {
   console.log(`  first ${phase.warmUp.secs} s: ${fmt(phase.warmUp)}; the ${phase.rest.secs.toFixed(0)} s after: ${fmt(phase.rest)}; whole: ${fmt(phase.whole)}`);
 }
 
+function portOf(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new UsageError(`PORT must be a TCP port (1-65535), not ${JSON.stringify(text)}`);
+  return port;
+}
+
 const [command, a, b] = process.argv.slice(2);
-if (command === 'watch' && a && b) await watch(Number(a), b);
-else if (command === 'report' && a && b) report(a, b);
-else {
-  console.error('usage: thread-cpu.js watch PORT OUT | report DRIVER_JSON OUT');
-  process.exit(2);
+try {
+  if (command === 'watch' && a && b) await watch(portOf(a), b);
+  else if (command === 'report' && a && b) report(a, b);
+  else throw new UsageError('a command and two arguments are needed');
+} catch (err) {
+  // A tool's mistakes are told in one line, not with a stack trace.
+  console.error(`thread-cpu: ${(err as Error).message}`);
+  if (err instanceof UsageError) console.error('usage: thread-cpu.js watch PORT OUT | report DRIVER_JSON OUT');
+  process.exit(err instanceof UsageError ? 2 : 1);
 }

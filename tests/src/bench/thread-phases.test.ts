@@ -51,3 +51,9 @@ test('refuses a phase no longer than the warm-up split, and no samples', () => {
   assert.throws(() => splitPhase(samples(6, () => 1, () => 0), MAIN, 1000, 5, 100), /longer than the warm-up/);
   assert.throws(() => splitPhase([], MAIN, 1000, 10, 100), /no samples/);
 });
+
+test('refuses samples that do not cover the phase', () => {
+  const s = samples(12, () => 1, () => 0); // 1.0 s to 13.0 s
+  assert.throws(() => splitPhase(s, MAIN, 2000, 12, 100), /do not cover the phase/);
+  assert.throws(() => splitPhase(s.slice(8), MAIN, 1000, 10, 100), /do not cover the phase/);
+});

@@ -32,6 +32,8 @@ export interface PhaseReport {
 }
 
 const TICK_US = 10_000;
+/** How far the first and last samples may lie inside the phase: two sampling periods. */
+const BOUND_SLACK_MS = 500;
 
 /** The sample taken nearest to `t`. */
 function nearest(samples: ThreadSample[], t: number): ThreadSample {
@@ -64,6 +66,12 @@ function span(cpu: SecondCpu, secs: number, deliveredPerSecond: number): Span {
 export function splitPhase(samples: ThreadSample[], mainTid: number, startMs: number, secs: number, deliveredPerSecond: number, warmUpSecs = 5): PhaseReport {
   if (samples.length === 0) throw new Error('no samples');
   if (secs <= warmUpSecs) throw new Error(`the phase (${secs} s) must be longer than the warm-up split (${warmUpSecs} s)`);
+  // A watch started late or stopped early would give the phase's bounds a sample seconds away from them.
+  const first = samples[0]!.t;
+  const last = samples[samples.length - 1]!.t;
+  if (first > startMs + BOUND_SLACK_MS || last < startMs + secs * 1000 - BOUND_SLACK_MS) {
+    throw new Error(`the samples (${new Date(first).toISOString()} to ${new Date(last).toISOString()}) do not cover the phase (${new Date(startMs).toISOString()}, ${secs} s)`);
+  }
   const at = (sec: number) => nearest(samples, startMs + sec * 1000);
   const seconds: SecondCpu[] = [];
   for (let sec = 0; sec < Math.floor(secs); sec++) seconds.push(used(at(sec), at(sec + 1), mainTid));
