@@ -2,7 +2,7 @@
 // main thread against the helper threads (V8's optimizing compiler and GC), the first seconds (JIT
 // warm-up of code the phase runs for the first time) against the rest. A 10 s phase measured whole
 // mixes the two; see docs/performance.md.
-import type { Ticks } from '../fixtures/measure.js';
+import { TICK_MS, type Ticks } from '../fixtures/measure.js';
 
 /** One reading of every thread of the server: wall clock ms, and thread id -> its clock ticks (`threadTicks`). */
 export interface ThreadSample {
@@ -31,7 +31,7 @@ export interface PhaseReport {
   whole: Span;
 }
 
-const TICK_US = 10_000;
+const TICK_US = TICK_MS * 1000;
 /** How far the first and last samples may lie inside the phase: two sampling periods. */
 const BOUND_SLACK_MS = 500;
 
