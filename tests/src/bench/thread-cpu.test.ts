@@ -30,6 +30,8 @@ test('report: unreadable or foreign files get one clear line and exit code 1, no
       [() => undefined, /^thread-cpu: cannot read .*driver\.json: ENOENT/],
       [() => writeFileSync(driver, 'not json'), /driver\.json is not JSON/],
       [() => writeFileSync(driver, JSON.stringify({ label: 'x', when: new Date(0).toISOString(), opt: { settle: 3 }, connect: { secs: 1 } })), /driver\.json has no fixed-rate phase/],
+      [() => writeFileSync(driver, JSON.stringify({ label: 'x', opt: { settle: 3 }, connect: { secs: 1 }, fixed: { secs: 10, deliveredPerSec: 100, serverCpuUsPerMsg: 1 } })), /driver\.json lacks when, .*not a driver\.js result/],
+      [() => writeFileSync(driver, JSON.stringify({ label: 'x', when: new Date(0).toISOString(), fixed: { secs: 10, deliveredPerSec: 100, serverCpuUsPerMsg: 1 } })), /driver\.json lacks when, .*not a driver\.js result/],
       [() => writeFileSync(driver, JSON.stringify({ label: 'x', when: new Date(0).toISOString(), opt: { settle: 3 }, connect: { secs: 1 }, fixed: { secs: 10, deliveredPerSec: 100, serverCpuUsPerMsg: 1 } })), /cannot read .*samples: ENOENT/],
       [() => writeFileSync(samples, '{"t":1,"threads":{}}\n'), /samples does not start with the watched pid/],
       [() => writeFileSync(samples, `{"pid":1}\n${JSON.stringify({ t: 99_000, threads: { 1: [1, 0] } })}\n`), /samples line 2 is not a thread sample/],

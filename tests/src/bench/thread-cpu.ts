@@ -44,6 +44,21 @@ interface DriverResult {
   fixed?: { secs: number; deliveredPerSec: number; serverCpuUsPerMsg: number | null };
 }
 
+/** The fields `report` reads, each checked: a missing one would otherwise turn into NaN and silently zero figures. */
+function fixedPhase(result: DriverResult, file: string): { startMs: number; secs: number; deliveredPerSec: number; driverUsPerMsg: number | null } {
+  if (!result.fixed) throw new Error(`${file} has no fixed-rate phase`);
+  const when = Date.parse(result.when);
+  const connectSecs = result.connect?.secs;
+  const settleSecs = result.opt?.settle;
+  const { secs, deliveredPerSec, serverCpuUsPerMsg } = result.fixed;
+  const numbers = [when, connectSecs, settleSecs, secs, deliveredPerSec];
+  if (!numbers.every((n) => typeof n === 'number' && Number.isFinite(n)) || deliveredPerSec <= 0) {
+    throw new Error(`${file} lacks when, connect.secs, opt.settle or fixed.secs/deliveredPerSec: not a driver.js result`);
+  }
+  // driver.js stamps `when`, pauses 300 ms, connects, settles, then starts the fixed-rate phase.
+  return { startMs: when + 300 + connectSecs * 1000 + settleSecs * 1000, secs, deliveredPerSec, driverUsPerMsg: serverCpuUsPerMsg };
+}
+
 /** A wrong command line: the usage is printed with it. */
 class UsageError extends Error {}
 
@@ -71,7 +86,7 @@ function isThreadSample(value: unknown): value is ThreadSample {
 
 function report(driverJson: string, samplesFile: string): void {
   const result = parseJson(readText(driverJson), driverJson, 'JSON') as DriverResult;
-  if (!result.fixed) throw new Error(`${driverJson} has no fixed-rate phase`);
+  const fixed = fixedPhase(result, driverJson);
   const [head, ...rest] = readText(samplesFile).trim().split('\n').map((line) => parseJson(line, samplesFile, 'a `watch` output (JSON lines)'));
   const pid = (head as { pid?: unknown } | null)?.pid;
   if (typeof pid !== 'number') throw new Error(`${samplesFile} does not start with the watched pid: not a \`watch\` output`);
@@ -79,11 +94,9 @@ function report(driverJson: string, samplesFile: string): void {
     if (!isThreadSample(sample)) throw new Error(`${samplesFile} line ${i + 2} is not a thread sample ({"t": ms, "threads": {tid: {"user", "system"}}})`);
     return sample;
   });
-  // driver.js stamps `when`, pauses 300 ms, connects, settles, then starts the fixed-rate phase.
-  const start = Date.parse(result.when) + 300 + result.connect.secs * 1000 + result.opt.settle * 1000;
-  const phase = splitPhase(samples, pid, start, result.fixed.secs, result.fixed.deliveredPerSec);
+  const phase = splitPhase(samples, pid, fixed.startMs, fixed.secs, fixed.deliveredPerSec);
   const fmt = (s: Span) => `${s.usPerMessage.toFixed(1)} µs/msg (helper threads ${s.helpersUsPerMessage.toFixed(1)})`;
-  console.log(`${result.label}: driver ${result.fixed.serverCpuUsPerMsg} µs/msg over ${result.fixed.secs} s`);
+  console.log(`${result.label}: driver ${fixed.driverUsPerMsg} µs/msg over ${fixed.secs} s`);
   console.log(`  ticks per second, main/helpers: ${phase.seconds.map((s) => `${s.main}/${s.helpers}`).join(' ')}`);
   console.log(`  first ${phase.warmUp.secs} s: ${fmt(phase.warmUp)}; the ${phase.rest.secs.toFixed(0)} s after: ${fmt(phase.rest)}; whole: ${fmt(phase.whole)}`);
 }
