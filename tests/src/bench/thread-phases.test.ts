@@ -47,9 +47,11 @@ test('the phase is read from the samples nearest its bounds', () => {
   assert.equal(phase.rest.secs, 1);
 });
 
-test('refuses a phase no longer than the warm-up split, and no samples', () => {
+test('refuses a phase no longer than the warm-up split, bad bounds, and no samples', () => {
   assert.throws(() => splitPhase(samples(6, () => 1, () => 0), MAIN, 1000, 5, 100), /longer than the warm-up/);
   assert.throws(() => splitPhase([], MAIN, 1000, 10, 100), /no samples/);
+  assert.throws(() => splitPhase(samples(12, () => 1, () => 0), MAIN, NaN, 10, 100), /bad phase/);
+  assert.throws(() => splitPhase(samples(12, () => 1, () => 0), MAIN, 1000, 10, 0), /bad phase/);
 });
 
 test('refuses samples that do not cover the phase', () => {

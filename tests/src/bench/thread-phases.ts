@@ -65,6 +65,8 @@ function span(cpu: SecondCpu, secs: number, deliveredPerSecond: number): Span {
  */
 export function splitPhase(samples: ThreadSample[], mainTid: number, startMs: number, secs: number, deliveredPerSecond: number, warmUpSecs = 5): PhaseReport {
   if (samples.length === 0) throw new Error('no samples');
+  // NaN bounds would pass every comparison below and give zero figures.
+  if (!Number.isFinite(startMs) || !Number.isFinite(secs) || !(deliveredPerSecond > 0)) throw new Error(`bad phase: start ${startMs}, ${secs} s, ${deliveredPerSecond} messages a second`);
   if (secs <= warmUpSecs) throw new Error(`the phase (${secs} s) must be longer than the warm-up split (${warmUpSecs} s)`);
   // A watch started late or stopped early would give the phase's bounds a sample seconds away from them.
   const first = samples[0]!.t;
