@@ -95,7 +95,7 @@ function report(driverJson: string, samplesFile: string): void {
     return sample;
   });
   const phase = splitPhase(samples, pid, fixed.startMs, fixed.secs, fixed.deliveredPerSec);
-  const fmt = (s: Span) => `${s.usPerMessage.toFixed(1)} µs/msg (helper threads ${s.helpersUsPerMessage.toFixed(1)})`;
+  const fmt = (s: Span) => `${s.usPerMessage.toFixed(1)} µs/msg (helper threads ${s.helpersUsPerMessage.toFixed(1)}, user mode ${s.userUsPerMessage.toFixed(2)})`;
   console.log(`${result.label}: driver ${fixed.driverUsPerMsg} µs/msg over ${fixed.secs} s`);
   console.log(`  ticks per second, main/helpers: ${phase.seconds.map((s) => `${s.main}/${s.helpers}`).join(' ')}`);
   console.log(`  first ${phase.warmUp.secs} s: ${fmt(phase.warmUp)}; the ${phase.rest.secs.toFixed(0)} s after: ${fmt(phase.rest)}; whole: ${fmt(phase.whole)}`);

@@ -37,6 +37,9 @@ test('splits the phase by second and thread, warm-up apart from the rest', () =>
   assert.equal(phase.warmUp.helpersUsPerMessage.toFixed(1), '34.4');
   assert.equal(phase.rest.usPerMessage.toFixed(1), '68.0');
   assert.equal(phase.whole.usPerMessage.toFixed(1), '111.2');
+  // User mode: three quarters of the main thread's ticks, all of the helpers'. First 5 s: 112.5 + 43 ticks; whole: 172.5 + 48.
+  assert.equal(phase.warmUp.userUsPerMessage.toFixed(1), '124.4');
+  assert.equal(phase.whole.userUsPerMessage.toFixed(1), '88.2');
 });
 
 test('the phase is read from the samples nearest its bounds', () => {
