@@ -47,14 +47,20 @@ function nearest(samples: ThreadSample[], t: number): ThreadSample {
   return best;
 }
 
-/** Ticks used between two samples, main thread and the others; a thread missing from `a` started after it. */
-function used(a: ThreadSample, b: ThreadSample, mainTid: number): SecondCpu {
-  const out: SecondCpu = { main: 0, helpers: 0 };
+/** Each thread's ticks between two samples; a thread missing from `a` started after it. */
+function* threadDeltas(a: ThreadSample, b: ThreadSample): Generator<{ tid: number } & Ticks> {
   for (const [tid, { user, system }] of Object.entries(b.threads)) {
     const before = a.threads[tid];
-    const ticks = user + system - (before ? before.user + before.system : 0);
-    if (Number(tid) === mainTid) out.main += ticks;
-    else out.helpers += ticks;
+    yield { tid: Number(tid), user: user - (before?.user ?? 0), system: system - (before?.system ?? 0) };
+  }
+}
+
+/** Ticks used between two samples, main thread and the others. */
+function used(a: ThreadSample, b: ThreadSample, mainTid: number): SecondCpu {
+  const out: SecondCpu = { main: 0, helpers: 0 };
+  for (const { tid, user, system } of threadDeltas(a, b)) {
+    if (tid === mainTid) out.main += user + system;
+    else out.helpers += user + system;
   }
   return out;
 }
@@ -62,7 +68,7 @@ function used(a: ThreadSample, b: ThreadSample, mainTid: number): SecondCpu {
 /** User-mode ticks of every thread between two samples. */
 function userTicks(a: ThreadSample, b: ThreadSample): number {
   let ticks = 0;
-  for (const [tid, { user }] of Object.entries(b.threads)) ticks += user - (a.threads[tid]?.user ?? 0);
+  for (const { user } of threadDeltas(a, b)) ticks += user;
   return ticks;
 }
 
