@@ -48,3 +48,24 @@ test('report: unreadable or foreign files get one clear line and exit code 1, no
     dir.remove();
   }
 });
+
+test('report: prints the phase by second, with the helper threads and the user-mode part', () => {
+  const dir = tempDir('herald-thread-cpu-');
+  try {
+    const driver = `${dir.path}/driver.json`;
+    const samples = `${dir.path}/samples`;
+    // The phase starts 300 ms + 1 s of connecting + 3 s of settling after `when` (0): at 4.3 s, for 10 s at 100 messages a second.
+    writeFileSync(driver, JSON.stringify({ label: 'x', when: new Date(0).toISOString(), opt: { settle: 3 }, connect: { secs: 1 }, fixed: { secs: 10, deliveredPerSec: 100, serverCpuUsPerMsg: 7 } }));
+    // Every 250 ms the main thread (tid 1) uses one user and one system tick, a helper (tid 2) one user tick.
+    const lines = [JSON.stringify({ pid: 1 })];
+    for (let i = 0; i <= 48; i++) lines.push(JSON.stringify({ t: 3300 + i * 250, threads: { 1: { user: i, system: i }, 2: { user: i, system: 0 } } }));
+    writeFileSync(samples, `${lines.join('\n')}\n`);
+    const r = run('report', driver, samples);
+    assert.equal(r.status, 0, r.stderr);
+    // 8 + 4 ticks a second over 100 messages: 1200 µs each, the helper's 400, user mode (4 + 4 ticks) 800.
+    assert.match(r.stdout, /^x: driver 7 µs\/msg over 10 s\n {2}ticks per second, main\/helpers: (8\/4 ){9}8\/4\n/);
+    assert.match(r.stdout, /whole: 1200\.0 µs\/msg \(helper threads 400\.0, user mode 800\.00\)\n$/);
+  } finally {
+    dir.remove();
+  }
+});
